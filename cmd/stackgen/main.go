@@ -1,0 +1,143 @@
+// Command stackgen renders, seals, lints, deploys and verifies a Redis cache on Docker Swarm.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime/debug"
+	"strings"
+
+	"github.com/spf13/pflag"
+)
+
+const usage = `stackgen makes a Redis cache on Docker Swarm correct by construction.
+
+Usage:
+    stackgen render [-o FILE] [OVERRIDES] [SPEC]
+    stackgen version
+    stackgen help
+
+Commands:
+    render      Print the stack file for SPEC (default: the embedded Wheel Analyzer spec).
+    version     Print stackgen's version.
+
+Run "stackgen COMMAND --help" for a command's options.
+
+Exit status:
+    0   success, no findings at or above --fail-on
+    1   findings at or above --fail-on (lint), or a deployment that did not converge
+    2   usage, input, decryption or I/O error; nothing was changed
+
+Examples:
+    $ stackgen render | docker stack deploy -c - wheel_analyzer
+    $ stackgen render --maxmemory 256mb -o stack.yml stacks/wheel_analyzer/stack.yaml
+`
+
+// exitError carries an exit status and optional hints up to run, which prints them.
+type exitError struct {
+	code  int
+	err   error
+	hints []string
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+// failf is a status-2 error: bad usage or input, or a failure that changed nothing.
+func failf(format string, args ...any) *exitError {
+	return &exitError{code: 2, err: fmt.Errorf(format, args...)}
+}
+
+func (e *exitError) hint(format string, args ...any) *exitError {
+	e.hints = append(e.hints, fmt.Sprintf(format, args...))
+	return e
+}
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// env is what a command may touch outside its arguments; tests replace it.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+}
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	e := &env{stdin: stdin, stdout: stdout, stderr: stderr}
+	err := dispatch(e, args)
+	if err == nil {
+		return 0
+	}
+	var xe *exitError
+	if !errors.As(err, &xe) {
+		xe = &exitError{code: 2, err: err}
+	}
+	if xe.err != nil {
+		// A joined error carries one problem per line; each gets its own prefix.
+		for _, line := range strings.Split(xe.err.Error(), "\n") {
+			fmt.Fprintf(stderr, "stackgen: error: %s\n", line)
+		}
+	}
+	for _, h := range xe.hints {
+		fmt.Fprintf(stderr, "stackgen: hint: %s\n", h)
+	}
+	return xe.code
+}
+
+func dispatch(e *env, args []string) error {
+	if len(args) == 0 {
+		fmt.Fprint(e.stderr, usage)
+		return &exitError{code: 2, err: errors.New("no command given")}
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "render":
+		return cmdRender(e, rest)
+	case "version", "--version":
+		fmt.Fprintf(e.stdout, "stackgen %s\n", version())
+		return nil
+	case "help", "-h", "--help":
+		fmt.Fprint(e.stdout, usage)
+		return nil
+	}
+	return failf("unknown command %q", cmd).hint(`run "stackgen help" for the list of commands`)
+}
+
+func version() string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "(unknown)"
+	}
+	v := info.Main.Version
+	if v == "" || v == "(devel)" {
+		v = "devel"
+		for _, s := range info.Settings {
+			if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+				v += "-" + s.Value[:12]
+			}
+		}
+	}
+	return v + " " + info.GoVersion
+}
+
+// newFlags makes a subcommand's FlagSet: errors are returned, never printed or fatal.
+func newFlags(name string) *pflag.FlagSet {
+	fs := pflag.NewFlagSet(name, pflag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.SortFlags = false
+	return fs
+}
+
+// parseError turns a pflag error into a status-2 error pointing at --help; errHelp is nil.
+func parseError(cmd string, err error) error {
+	if errors.Is(err, pflag.ErrHelp) {
+		return errHelp
+	}
+	return failf("%s: %v", cmd, err).hint(`run "stackgen %s --help" for usage`, cmd)
+}
+
+// errHelp asks the command to print its usage on stdout and exit 0.
+var errHelp = errors.New("help requested")

@@ -1,0 +1,233 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"github.com/webvig/stackgen/generator"
+	"github.com/webvig/stackgen/stacks"
+)
+
+const renderUsage = `Usage:
+    stackgen render [-o FILE] [OVERRIDES] [SPEC]
+
+Print the Docker stack file for the stack spec SPEC. Without SPEC, render the embedded
+Wheel Analyzer spec (stacks/wheel_analyzer/stack.yaml). Paths in SPEC are relative to it.
+Rendering needs no key: the password's Swarm secret is named after the sealed file's hash.
+
+Options:
+    -o, --output FILE               Write to FILE (only once rendering succeeded) instead of stdout.
+
+Overrides (for this render only; the spec is not changed):
+    --stack NAME                    Stack name, which prefixes service, volume and secret names.
+    --image REF                     Redis image, e.g. redis:6.2-alpine.
+    --maxmemory SIZE                Redis maxmemory, e.g. 384mb (at most 3/4 of the memory limit).
+    --memory-limit SIZE             Container memory limit, e.g. 512M.
+    --memory-reservation SIZE       Container memory reservation, e.g. 256M.
+    --constraint EXPR               Placement constraint; repeat for several. Replaces the spec's list.
+
+Exit status: 0 rendered, 2 usage or spec error (nothing written).
+
+Examples:
+    $ stackgen render | docker stack deploy -c - wheel_analyzer
+    $ stackgen render --constraint 'node.role == manager' -o stack.yml
+`
+
+type renderConfig struct {
+	spec      string // "" for the embedded default
+	output    string
+	overrides []generator.Override
+}
+
+// overrideFlags are the render knobs that every command rendering a stack accepts.
+var overrideFlags = []string{"stack", "image", "maxmemory", "memory-limit", "memory-reservation", "constraint"}
+
+// parseRender is the pure flag parser of `stackgen render`.
+func parseRender(args []string) (renderConfig, error) {
+	var c renderConfig
+	fs := newFlags("render")
+	fs.StringVarP(&c.output, "output", "o", "", "")
+	defineOverrides(fs)
+	if err := fs.Parse(args); err != nil {
+		return c, parseError("render", err)
+	}
+	if fs.NArg() > 1 {
+		return c, failf("render: takes at most one SPEC, got %d", fs.NArg()).hint(`run "stackgen render --help" for usage`)
+	}
+	c.spec = fs.Arg(0)
+	c.overrides = collectOverrides(fs)
+	return c, nil
+}
+
+func defineOverrides(fs *pflag.FlagSet) {
+	for _, name := range overrideFlags {
+		if name == "constraint" {
+			fs.StringArray(name, nil, "")
+		} else {
+			fs.String(name, "", "")
+		}
+	}
+}
+
+// collectOverrides lists the override flags that were set, in a fixed order.
+func collectOverrides(fs *pflag.FlagSet) []generator.Override {
+	var out []generator.Override
+	for _, name := range overrideFlags {
+		if !fs.Changed(name) {
+			continue
+		}
+		if name == "constraint" {
+			vals, _ := fs.GetStringArray(name)
+			for _, v := range vals {
+				out = append(out, generator.Override{Flag: "--" + name, Value: v})
+			}
+			continue
+		}
+		v, _ := fs.GetString(name)
+		out = append(out, generator.Override{Flag: "--" + name, Value: v})
+	}
+	return out
+}
+
+func cmdRender(e *env, args []string) error {
+	c, err := parseRender(args)
+	if errors.Is(err, errHelp) {
+		fmt.Fprint(e.stdout, renderUsage)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	spec, sealed, err := loadSpec(c.spec, c.overrides)
+	if err != nil {
+		return err
+	}
+	out, err := generator.Render(spec, sealed)
+	if err != nil {
+		return failf("%w", err)
+	}
+	if c.output == "" {
+		_, err := e.stdout.Write(out)
+		return err
+	}
+	if err := writeFileAtomic(c.output, out, 0o644); err != nil {
+		return failf("render: %w", err)
+	}
+	return nil
+}
+
+// loadSpec reads a spec (or the embedded default), applies overrides and reads the sealed password
+// file beside it. Every failure is a status-2 error naming the file.
+func loadSpec(specPath string, overrides []generator.Override) (*generator.Spec, []byte, error) {
+	var (
+		fsys fs.FS
+		name string // inside fsys
+		show string // for messages
+	)
+	if specPath == "" {
+		fsys, name, show = stacks.FS, stacks.Default, "stacks/"+stacks.Default
+	} else {
+		dir, base := filepath.Split(specPath)
+		if dir == "" {
+			dir = "."
+		}
+		fsys, name, show = os.DirFS(dir), base, specPath
+	}
+	data, err := readLimited(fsys, name, generator.MaxSpecSize)
+	if err != nil {
+		return nil, nil, failf("%s: %s", show, describeOpenError(err)).hint("render the default with no argument, or give the path of a stack.yaml")
+	}
+	spec, err := generator.ParseSpec(show, data)
+	if err != nil {
+		return nil, nil, failf("%w", err)
+	}
+	if err := spec.Apply(overrides); err != nil {
+		return nil, nil, failf("%w", err)
+	}
+	pwPath := path.Join(path.Dir(name), spec.Password.File)
+	if strings.HasPrefix(path.Clean(spec.Password.File), "../") {
+		return nil, nil, failf("%w", spec.Errorf("password.file", "%q leaves the spec's directory; keep the sealed password beside the spec", spec.Password.File))
+	}
+	sealed, err := readLimited(fsys, pwPath, 1<<20)
+	if err != nil {
+		return nil, nil, &exitError{code: 2, err: spec.Errorf("password.file", "%s: %s", spec.Password.File, describeOpenError(err)),
+			hints: []string{"seal a password first: stackgen secret seal " + displaySpec(specPath)}}
+	}
+	return spec, sealed, nil
+}
+
+func displaySpec(p string) string {
+	if p == "" {
+		return "stacks/" + stacks.Default
+	}
+	return p
+}
+
+func describeOpenError(err error) string {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return "no such file"
+	case errors.Is(err, fs.ErrPermission):
+		return "permission denied"
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+// readLimited reads a whole file, refusing one larger than max bytes rather than reading it all.
+func readLimited(fsys fs.FS, name string, max int64) ([]byte, error) {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err == nil && st.IsDir() {
+		return nil, errors.New("is a directory")
+	}
+	data, err := io.ReadAll(io.LimitReader(f, max+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > max {
+		return nil, fmt.Errorf("larger than %d bytes", max)
+	}
+	return data, nil
+}
+
+// writeFileAtomic writes data to a temporary file beside name and renames it into place, so a reader
+// never sees a half-written file and a failure leaves the old one untouched.
+func writeFileAtomic(name string, data []byte, perm os.FileMode) error {
+	dir := filepath.Dir(name)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(name)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name()) // a no-op after the rename
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Chmod(perm); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), name)
+}

@@ -1,0 +1,225 @@
+// Package generator turns a stack spec into the stack file that `docker stack deploy` accepts. It is
+// pure: the same spec and the same sealed password file always give the same bytes, and it does no I/O.
+package generator
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"go.yaml.in/yaml/v4"
+
+	"github.com/webvig/stackgen/schemas"
+)
+
+// Spec is a stack spec (schemas/stack.schema.json) after validation and defaults.
+type Spec struct {
+	Stack     string     `yaml:"stack"`
+	Service   string     `yaml:"service"`
+	Image     string     `yaml:"image"`
+	Network   string     `yaml:"network"`
+	Memory    Memory     `yaml:"memory"`
+	Redis     Redis      `yaml:"redis"`
+	Placement Placement  `yaml:"placement"`
+	Restart   Restart    `yaml:"restart"`
+	Health    Health     `yaml:"healthcheck"`
+	Password  Password   `yaml:"password"`
+	File      string     `yaml:"-"` // where the spec came from, for messages
+	root      *yaml.Node // for positions of semantic errors
+	flags     map[string]string
+}
+
+type Memory struct {
+	Limit       string `yaml:"limit"`
+	Reservation string `yaml:"reservation"`
+}
+
+type Redis struct {
+	MaxMemory       string  `yaml:"maxmemory"`
+	MaxMemoryPolicy string  `yaml:"maxmemory_policy"`
+	AppendFsync     string  `yaml:"appendfsync"`
+	Save            [][]int `yaml:"save"`
+}
+
+type Placement struct {
+	Constraints []string `yaml:"constraints"`
+}
+
+type Restart struct {
+	Condition   string `yaml:"condition"`
+	Delay       string `yaml:"delay"`
+	MaxAttempts *int   `yaml:"max_attempts"`
+}
+
+type Health struct {
+	Interval    string `yaml:"interval"`
+	Timeout     string `yaml:"timeout"`
+	Retries     int    `yaml:"retries"`
+	StartPeriod string `yaml:"start_period"`
+}
+
+type Password struct {
+	File       string   `yaml:"file"`
+	Recipients []string `yaml:"recipients"`
+}
+
+// MaxSpecSize bounds a spec file; a stack spec is a few hundred bytes.
+const MaxSpecSize = 1 << 20
+
+// ParseSpec validates a spec's bytes against the schema and applies defaults. Errors name the file,
+// line and column: "FILE:LINE:COL: PATH: reason".
+func ParseSpec(file string, data []byte) (*Spec, error) {
+	if len(data) > MaxSpecSize {
+		return nil, fmt.Errorf("%s: file is larger than %d bytes; a stack spec is a short YAML file", file, MaxSpecSize)
+	}
+	if !utf8.Valid(data) {
+		return nil, fmt.Errorf("%s: not UTF-8 text; a stack spec is a YAML file", file)
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, fmt.Errorf("%s: file is empty; see stacks/wheel_analyzer/stack.yaml for an example", file)
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, fmt.Errorf("%s: %s", file, yamlError(err))
+	}
+	if err := schemas.Stack().Validate(&doc); err != nil {
+		return nil, inFile(file, err)
+	}
+	s := &Spec{
+		Service: "redis",
+		Restart: Restart{Condition: "any", Delay: "5s", MaxAttempts: intPtr(3)},
+		Health:  Health{Interval: "10s", Timeout: "3s", Retries: 3},
+	}
+	if err := doc.Decode(s); err != nil {
+		return nil, fmt.Errorf("%s: %s", file, yamlError(err))
+	}
+	s.File, s.root = file, &doc
+	if err := s.Check(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+func intPtr(i int) *int { return &i }
+
+// yamlError turns the YAML library's "yaml: line 3: ..." into "3:1: ..." so every error reads the same.
+func yamlError(err error) string {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	if rest, ok := strings.CutPrefix(msg, "line "); ok {
+		if i := strings.Index(rest, ":"); i > 0 {
+			if _, err := strconv.Atoi(rest[:i]); err == nil {
+				return rest[:i] + ":1:" + rest[i+1:]
+			}
+		}
+	}
+	return msg
+}
+
+// inFile prefixes each joined error with the file name, keeping one problem per line.
+func inFile(file string, err error) error {
+	var errs []error
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		errs = j.Unwrap()
+	} else {
+		errs = []error{err}
+	}
+	out := make([]error, len(errs))
+	for i, e := range errs {
+		out[i] = fmt.Errorf("%s:%w", file, e)
+	}
+	return errors.Join(out...)
+}
+
+// Override sets one knob from a flag. The value is checked against the same schema definition as the
+// spec's own value; errors name the flag.
+type Override struct {
+	Flag  string // "--maxmemory"
+	Value string
+}
+
+// Apply applies overrides in order and re-checks the spec.
+func (s *Spec) Apply(overrides []Override) error {
+	if s.flags == nil {
+		s.flags = map[string]string{}
+	}
+	var constraints []string
+	for _, o := range overrides {
+		def, path, set := s.knob(o.Flag)
+		if set == nil {
+			return fmt.Errorf("%s: unknown override", o.Flag)
+		}
+		if err := schemas.Stack().ValidateDef(def, o.Value); err != nil {
+			return fmt.Errorf("%s: %w", o.Flag, err)
+		}
+		if o.Flag == "--constraint" {
+			constraints = append(constraints, o.Value)
+			s.Placement.Constraints = constraints
+		} else {
+			set(o.Value)
+		}
+		s.flags[path] = o.Flag
+	}
+	return s.Check()
+}
+
+func (s *Spec) knob(flag string) (def, path string, set func(string)) {
+	switch flag {
+	case "--stack":
+		return "stack", "stack", func(v string) { s.Stack = v }
+	case "--image":
+		return "image", "image", func(v string) { s.Image = v }
+	case "--maxmemory":
+		return "maxmemory", "redis.maxmemory", func(v string) { s.Redis.MaxMemory = v }
+	case "--memory-limit":
+		return "memory", "memory.limit", func(v string) { s.Memory.Limit = v }
+	case "--memory-reservation":
+		return "memory", "memory.reservation", func(v string) { s.Memory.Reservation = v }
+	case "--constraint":
+		return "constraint", "placement.constraints", func(string) {}
+	}
+	return "", "", nil
+}
+
+// Check enforces what the schema cannot say: relations between values.
+func (s *Spec) Check() error {
+	limit, _ := DockerBytes(s.Memory.Limit)
+	reservation, _ := DockerBytes(s.Memory.Reservation)
+	maxmemory, _ := RedisBytes(s.Redis.MaxMemory)
+	if reservation > limit {
+		return s.Errorf("memory.reservation", "%s is above memory.limit %s; a reservation cannot exceed the limit",
+			s.Memory.Reservation, s.Memory.Limit)
+	}
+	if maxmemory*4 > limit*3 {
+		return s.Errorf("redis.maxmemory", "%s leaves less than a quarter of memory.limit %s as headroom for fork, "+
+			"client buffers and allocator overhead; use at most %s", s.Redis.MaxMemory, s.Memory.Limit, FormatRedisBytes(limit*3/4))
+	}
+	if n := len(s.SecretName(nil)); n > 64 {
+		return s.Errorf("stack", "stack %q and service %q make secret names of %d characters; Swarm allows 64",
+			s.Stack, s.Service, n)
+	}
+	if n := len(s.Stack) + 1 + len(s.Service); n > 63 {
+		return s.Errorf("stack", "service name %q is longer than 63 characters", s.Stack+"_"+s.Service)
+	}
+	return nil
+}
+
+// Errorf reports a semantic error at the value's position in the spec or at the flag that set it.
+func (s *Spec) Errorf(path, format string, args ...any) error {
+	msg := fmt.Sprintf(format, args...)
+	if flag, ok := s.flags[path]; ok {
+		return fmt.Errorf("%s: %s", flag, msg)
+	}
+	line, col := 1, 1
+	if s.root != nil {
+		root := s.root
+		if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
+			root = root.Content[0]
+		}
+		n, _ := schemas.Lookup(root, strings.Split(path, "."))
+		line, col = n.Line, n.Column
+	}
+	return fmt.Errorf("%s:%d:%d: %s: %s", s.File, line, col, path, msg)
+}

@@ -1,0 +1,453 @@
+// Package schemas holds stackgen's JSON Schemas, embedded, and the one validator that checks a YAML
+// document against them and reports each problem at the line and column of the offending node.
+package schemas
+
+import (
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/xeipuuv/gojsonschema"
+	"go.yaml.in/yaml/v4"
+)
+
+//go:embed *.schema.json
+var files embed.FS
+
+// Schema is one compiled JSON Schema plus its raw form, which supplies the descriptions that turn a
+// validation failure into a message that says what a valid value looks like.
+type Schema struct {
+	name     string
+	raw      map[string]any
+	compiled *gojsonschema.Schema
+
+	mu   sync.Mutex
+	defs map[string]*gojsonschema.Schema
+}
+
+var (
+	stackOnce = sync.OnceValue(func() *Schema { return mustLoad("stack.schema.json") })
+)
+
+// Stack is the schema of a stack spec (stacks/*/stack.yaml).
+func Stack() *Schema { return stackOnce() }
+
+func mustLoad(name string) *Schema {
+	data, err := files.ReadFile(name)
+	if err != nil {
+		panic(err) // embedded at build time: a missing file is a build defect
+	}
+	var raw map[string]any
+	if err := json.Unmarshal(data, &raw); err != nil {
+		panic(fmt.Sprintf("schemas: %s: %v", name, err))
+	}
+	compiled, err := gojsonschema.NewSchema(gojsonschema.NewBytesLoader(data))
+	if err != nil {
+		panic(fmt.Sprintf("schemas: %s: %v", name, err))
+	}
+	return &Schema{name: name, raw: raw, compiled: compiled, defs: map[string]*gojsonschema.Schema{}}
+}
+
+// Error is one validation problem. Line and Column are 1-based; Path is the dotted path of the
+// offending value, e.g. "redis.maxmemory" or "placement.constraints.1".
+type Error struct {
+	Line, Column int
+	Path         string
+	Msg          string
+}
+
+func (e *Error) Error() string {
+	if e.Path == "" {
+		return fmt.Sprintf("%d:%d: %s", e.Line, e.Column, e.Msg)
+	}
+	return fmt.Sprintf("%d:%d: %s: %s", e.Line, e.Column, e.Path, e.Msg)
+}
+
+// Validate checks the document node against the schema. It returns nil or a list of *Error sorted by
+// position, joined with errors.Join.
+func (s *Schema) Validate(doc *yaml.Node) error {
+	root := doc
+	if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
+		root = root.Content[0]
+	}
+	value, err := Plain(root)
+	if err != nil {
+		return err
+	}
+	res, err := s.compiled.Validate(gojsonschema.NewGoLoader(value))
+	if err != nil {
+		return fmt.Errorf("schemas: %s: %w", s.name, err)
+	}
+	if res.Valid() {
+		return nil
+	}
+	var list []*Error
+	seen := map[string]bool{}
+	for _, re := range res.Errors() {
+		e := s.explain(root, re)
+		if e == nil {
+			continue
+		}
+		key := fmt.Sprintf("%d:%d:%s", e.Line, e.Column, e.Path)
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		list = append(list, e)
+	}
+	sort.SliceStable(list, func(i, j int) bool {
+		if list[i].Line != list[j].Line {
+			return list[i].Line < list[j].Line
+		}
+		return list[i].Column < list[j].Column
+	})
+	errs := make([]error, len(list))
+	for i, e := range list {
+		errs[i] = e
+	}
+	return errors.Join(errs...)
+}
+
+// ValidateDef checks one value against a definition of the schema ("memory", "image", ...), for
+// values that come from flags rather than from a file.
+func (s *Schema) ValidateDef(def string, value any) error {
+	s.mu.Lock()
+	compiled, ok := s.defs[def]
+	if !ok {
+		defs, _ := s.raw["definitions"].(map[string]any)
+		d, found := defs[def]
+		if !found {
+			s.mu.Unlock()
+			return fmt.Errorf("schemas: %s: no definition %q", s.name, def)
+		}
+		var err error
+		compiled, err = gojsonschema.NewSchema(gojsonschema.NewGoLoader(d))
+		if err != nil {
+			s.mu.Unlock()
+			return fmt.Errorf("schemas: %s: definition %q: %w", s.name, def, err)
+		}
+		s.defs[def] = compiled
+	}
+	s.mu.Unlock()
+	res, err := compiled.Validate(gojsonschema.NewGoLoader(value))
+	if err != nil {
+		return err
+	}
+	if res.Valid() {
+		return nil
+	}
+	desc, _ := s.raw["definitions"].(map[string]any)[def].(map[string]any)["description"].(string)
+	return fmt.Errorf("%s is not valid: expected %s", quote(value), desc)
+}
+
+// explain turns one gojsonschema error into a positioned message; nil drops summary errors of
+// combinators, whose causes are reported on their own.
+func (s *Schema) explain(root *yaml.Node, re gojsonschema.ResultError) *Error {
+	path := fieldPath(re.Context().String())
+	switch re.Type() {
+	case "number_any_of", "number_one_of", "number_all_of":
+		return nil
+	}
+	node, keyNode := Lookup(root, path)
+	e := &Error{Path: strings.Join(path, ".")}
+	switch re.Type() {
+	case "additional_property_not_allowed":
+		prop, _ := re.Details()["property"].(string)
+		_, k := Lookup(root, append(append([]string{}, path...), prop))
+		if k != nil {
+			node = k
+		}
+		e.Path = strings.Join(append(append([]string{}, path...), prop), ".")
+		e.Msg = fmt.Sprintf("unknown key %q", prop)
+		if allowed := s.keys(path); len(allowed) > 0 {
+			e.Msg += " (known keys: " + strings.Join(allowed, ", ") + ")"
+		}
+	case "required":
+		prop, _ := re.Details()["property"].(string)
+		if keyNode != nil {
+			node = keyNode
+		}
+		e.Msg = fmt.Sprintf("missing required key %q", prop)
+		if d := s.description(append(append([]string{}, path...), prop)); d != "" {
+			e.Msg += ": " + d
+		}
+	case "invalid_type":
+		e.Msg = fmt.Sprintf("must be %s, not %s", article(re.Details()["expected"]), article(re.Details()["given"]))
+		if d := s.description(path); d != "" {
+			e.Msg += ": " + d
+		}
+	default:
+		if d := s.description(path); d != "" {
+			e.Msg = fmt.Sprintf("%s is not valid: expected %s", quote(re.Value()), d)
+		} else {
+			e.Msg = strings.ToLower(re.Description()[:1]) + re.Description()[1:]
+		}
+	}
+	if node != nil {
+		e.Line, e.Column = node.Line, node.Column
+	}
+	return e
+}
+
+func article(v any) string {
+	s := fmt.Sprint(v)
+	switch s {
+	case "integer", "object", "array":
+		return "an " + s
+	case "null":
+		return "empty"
+	}
+	return "a " + s
+}
+
+func quote(v any) string {
+	switch v := v.(type) {
+	case string:
+		return strconv.Quote(v)
+	case nil:
+		return "empty value"
+	case map[string]any:
+		return "a mapping"
+	case []any:
+		return "a list"
+	}
+	return fmt.Sprint(v)
+}
+
+// fieldPath splits gojsonschema's "(root).a.b.0" context. Keys of a valid spec never contain dots;
+// an unknown key that does is reported through the "property" detail, not through this path.
+func fieldPath(ctx string) []string {
+	ctx = strings.TrimPrefix(ctx, "(root)")
+	ctx = strings.TrimPrefix(ctx, ".")
+	if ctx == "" {
+		return nil
+	}
+	return strings.Split(ctx, ".")
+}
+
+// Lookup walks a mapping/sequence tree and returns the value node at path and, for a mapping entry,
+// its key node (nil at the root or in a sequence). A path that leaves the tree stops at the last node
+// reached, so a problem is never reported without a position.
+func Lookup(root *yaml.Node, path []string) (value, key *yaml.Node) {
+	n := root
+	for _, tok := range path {
+		n = deref(n)
+		switch n.Kind {
+		case yaml.MappingNode:
+			found := false
+			for _, kv := range mappingPairs(n) {
+				if kv[0].Value == tok {
+					key, n, found = kv[0], kv[1], true
+					break
+				}
+			}
+			if !found {
+				return n, key
+			}
+		case yaml.SequenceNode:
+			i, err := strconv.Atoi(tok)
+			if err != nil || i < 0 || i >= len(n.Content) {
+				return n, key
+			}
+			n, key = n.Content[i], nil
+		default:
+			return n, key
+		}
+	}
+	return n, key
+}
+
+func deref(n *yaml.Node) *yaml.Node {
+	for i := 0; n.Kind == yaml.AliasNode && n.Alias != nil && i < 100; i++ {
+		n = n.Alias
+	}
+	return n
+}
+
+// mappingPairs lists a mapping's key/value pairs with "<<" merge keys expanded; explicit keys come
+// first so that they win over merged ones, as in YAML's merge semantics.
+func mappingPairs(m *yaml.Node) [][2]*yaml.Node {
+	var own, merged [][2]*yaml.Node
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		k, v := m.Content[i], m.Content[i+1]
+		if k.Kind == yaml.ScalarNode && k.Tag == "!!merge" {
+			v = deref(v)
+			srcs := []*yaml.Node{v}
+			if v.Kind == yaml.SequenceNode {
+				srcs = v.Content
+			}
+			for _, src := range srcs {
+				if src = deref(src); src.Kind == yaml.MappingNode && src != m {
+					merged = append(merged, mappingPairs(src)...)
+				}
+			}
+			continue
+		}
+		own = append(own, [2]*yaml.Node{k, v})
+	}
+	return append(own, merged...)
+}
+
+// resolve follows local "$ref"s in the raw schema.
+func (s *Schema) resolve(n map[string]any) map[string]any {
+	for i := 0; i < 10; i++ {
+		ref, ok := n["$ref"].(string)
+		if !ok || !strings.HasPrefix(ref, "#/") {
+			return n
+		}
+		cur := any(s.raw)
+		for _, tok := range strings.Split(strings.TrimPrefix(ref, "#/"), "/") {
+			m, _ := cur.(map[string]any)
+			cur = m[tok]
+		}
+		next, ok := cur.(map[string]any)
+		if !ok {
+			return n
+		}
+		n = next
+	}
+	return n
+}
+
+// subschema finds the schema that governs path, or nil.
+func (s *Schema) subschema(path []string) map[string]any {
+	n := s.resolve(s.raw)
+	for _, tok := range path {
+		if _, err := strconv.Atoi(tok); err == nil {
+			if items, ok := n["items"].(map[string]any); ok {
+				n = s.resolve(items)
+				continue
+			}
+		}
+		props, _ := n["properties"].(map[string]any)
+		next, ok := props[tok].(map[string]any)
+		if !ok {
+			return nil
+		}
+		n = s.resolve(next)
+	}
+	return n
+}
+
+func (s *Schema) description(path []string) string {
+	d, _ := s.subschema(path)["description"].(string)
+	return d
+}
+
+func (s *Schema) keys(path []string) []string {
+	props, _ := s.subschema(path)["properties"].(map[string]any)
+	keys := make([]string, 0, len(props))
+	for k := range props {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// maxNodes bounds how many nodes Plain visits, so that an alias bomb ("billion laughs") fails fast
+// instead of expanding into gigabytes.
+const maxNodes = 1 << 20
+
+// Plain converts a YAML node tree into the plain values JSON Schema validation works on: maps with
+// string keys, slices, strings, int64, float64, bool and nil. Duplicate keys are an error, as are
+// non-scalar keys; aliases and merge keys are followed.
+func Plain(n *yaml.Node) (any, error) {
+	budget := maxNodes
+	return plain(n, &budget, 0)
+}
+
+func plain(n *yaml.Node, budget *int, depth int) (any, error) {
+	*budget--
+	if *budget < 0 {
+		return nil, &Error{Line: n.Line, Column: n.Column, Msg: "document expands to more than 1048576 nodes (alias bomb?)"}
+	}
+	if depth > 1000 {
+		return nil, &Error{Line: n.Line, Column: n.Column, Msg: "document is nested more than 1000 levels deep"}
+	}
+	switch n.Kind {
+	case yaml.DocumentNode:
+		if len(n.Content) == 0 {
+			return nil, nil
+		}
+		return plain(n.Content[0], budget, depth+1)
+	case yaml.AliasNode:
+		if n.Alias == nil {
+			return nil, &Error{Line: n.Line, Column: n.Column, Msg: "alias to an unknown anchor"}
+		}
+		return plain(n.Alias, budget, depth+1)
+	case yaml.SequenceNode:
+		out := make([]any, 0, len(n.Content))
+		for _, c := range n.Content {
+			v, err := plain(c, budget, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, v)
+		}
+		return out, nil
+	case yaml.MappingNode:
+		out := make(map[string]any, len(n.Content)/2)
+		own := map[string]bool{}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if k := n.Content[i]; k.Kind == yaml.ScalarNode && k.Tag != "!!merge" {
+				if own[k.Value] {
+					return nil, &Error{Line: k.Line, Column: k.Column, Msg: fmt.Sprintf("duplicate key %q", k.Value)}
+				}
+				own[k.Value] = true
+			}
+		}
+		for _, kv := range mappingPairs(n) {
+			k := kv[0]
+			if k.Kind != yaml.ScalarNode {
+				return nil, &Error{Line: k.Line, Column: k.Column, Msg: "mapping keys must be plain strings"}
+			}
+			if _, dup := out[k.Value]; dup {
+				continue // a merged key never overrides an explicit one
+			}
+			v, err := plain(kv[1], budget, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			out[k.Value] = v
+		}
+		return out, nil
+	case yaml.ScalarNode:
+		return scalar(n), nil
+	}
+	return nil, &Error{Line: n.Line, Column: n.Column, Msg: "unsupported YAML node"}
+}
+
+func scalar(n *yaml.Node) any {
+	switch n.Tag {
+	case "!!null":
+		return nil
+	case "!!bool":
+		b, err := strconv.ParseBool(strings.ToLower(n.Value))
+		if err == nil {
+			return b
+		}
+	case "!!int":
+		if i, err := strconv.ParseInt(strings.ReplaceAll(n.Value, "_", ""), 0, 64); err == nil {
+			return i
+		}
+		if strings.HasPrefix(n.Value, "0o") {
+			if i, err := strconv.ParseInt(n.Value[2:], 8, 64); err == nil {
+				return i
+			}
+		}
+		if f, err := strconv.ParseFloat(n.Value, 64); err == nil {
+			return f
+		}
+	case "!!float":
+		if f, err := strconv.ParseFloat(n.Value, 64); err == nil && !math.IsInf(f, 0) && !math.IsNaN(f) {
+			return f
+		}
+	}
+	return n.Value
+}

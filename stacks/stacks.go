@@ -1,0 +1,13 @@
+// Package stacks embeds the stack specs under this directory. They are the defaults stackgen renders
+// and, with the same bytes, test inputs.
+package stacks
+
+import "embed"
+
+// FS holds every stack directory: a stack.yaml and the sealed password beside it.
+//
+//go:embed */stack.yaml */*.age
+var FS embed.FS
+
+// Default is the spec `stackgen render` uses without an argument.
+const Default = "wheel_analyzer/stack.yaml"
