@@ -6,7 +6,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -81,11 +80,11 @@ func ParseSpec(file string, data []byte) (*Spec, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, fmt.Errorf("%s: file is empty; see stacks/wheel_analyzer/stack.yaml for an example", file)
 	}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, fmt.Errorf("%s: %s", file, yamlError(err))
+	doc, err := schemas.ParseYAML(data)
+	if err != nil {
+		return nil, inFile(file, err)
 	}
-	if err := schemas.Stack().Validate(&doc); err != nil {
+	if err := schemas.Stack().Validate(doc); err != nil {
 		return nil, inFile(file, err)
 	}
 	s := &Spec{
@@ -94,9 +93,9 @@ func ParseSpec(file string, data []byte) (*Spec, error) {
 		Health:  Health{Interval: "10s", Timeout: "3s", Retries: 3},
 	}
 	if err := doc.Decode(s); err != nil {
-		return nil, fmt.Errorf("%s: %s", file, yamlError(err))
+		return nil, fmt.Errorf("%s: %w", file, err)
 	}
-	s.File, s.root = file, &doc
+	s.File, s.root = file, doc
 	if err := s.Check(); err != nil {
 		return nil, err
 	}
@@ -104,19 +103,6 @@ func ParseSpec(file string, data []byte) (*Spec, error) {
 }
 
 func intPtr(i int) *int { return &i }
-
-// yamlError turns the YAML library's "yaml: line 3: ..." into "3:1: ..." so every error reads the same.
-func yamlError(err error) string {
-	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	if rest, ok := strings.CutPrefix(msg, "line "); ok {
-		if i := strings.Index(rest, ":"); i > 0 {
-			if _, err := strconv.Atoi(rest[:i]); err == nil {
-				return rest[:i] + ":1:" + rest[i+1:]
-			}
-		}
-	}
-	return msg
-}
 
 // inFile prefixes each joined error with the file name, keeping one problem per line.
 func inFile(file string, err error) error {

@@ -3,11 +3,14 @@
 package schemas
 
 import (
+	"bytes"
 	"embed"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -94,7 +97,7 @@ func (s *Schema) Validate(doc *yaml.Node) error {
 		if e == nil {
 			continue
 		}
-		key := fmt.Sprintf("%d:%d:%s", e.Line, e.Column, e.Path)
+		key := e.Error()
 		if seen[key] {
 			continue
 		}
@@ -212,10 +215,9 @@ func quote(v any) string {
 		return strconv.Quote(v)
 	case nil:
 		return "empty value"
-	case map[string]any:
-		return "a mapping"
-	case []any:
-		return "a list"
+	}
+	if b, err := json.Marshal(v); err == nil {
+		return string(b)
 	}
 	return fmt.Sprint(v)
 }
@@ -450,4 +452,54 @@ func scalar(n *yaml.Node) any {
 		}
 	}
 	return n.Value
+}
+
+// yamlMark finds the positions in the YAML library's messages: "yaml: [CONTEXT at line A, column B: ]
+// [line L[, column C]: ]MESSAGE".
+var yamlMark = regexp.MustCompile(`line (\d+)(?:, column (\d+))?: `)
+
+// ParseYAML parses one YAML document into a node tree. Syntax errors become *Error values with the
+// line and column the parser reported, so that they read like every other stackgen error.
+// A second document is an error: readers that take only the first would silently drop it.
+func ParseYAML(data []byte) (*yaml.Node, error) {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var doc, next yaml.Node
+	err := dec.Decode(&doc)
+	if errors.Is(err, io.EOF) {
+		return &yaml.Node{Kind: yaml.DocumentNode}, nil
+	}
+	if err == nil {
+		if err = dec.Decode(&next); errors.Is(err, io.EOF) {
+			return &doc, nil
+		}
+		if err == nil {
+			return nil, &Error{Line: next.Line, Column: next.Column, Msg: "a second YAML document; only one is read, so remove it or split the file"}
+		}
+	}
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	e := &Error{Line: 1, Column: 1, Msg: msg}
+	// The parser (not the scanner) of this YAML version prints 0-based lines.
+	zeroBased := strings.HasSuffix(fmt.Sprintf("%T", err), ".ParserError")
+	msg = yamlMark.ReplaceAllStringFunc(msg, func(m string) string {
+		if !zeroBased {
+			return m
+		}
+		sub := yamlMark.FindStringSubmatch(m)
+		n, _ := strconv.Atoi(sub[1])
+		return strings.Replace(m, sub[1], strconv.Itoa(n+1), 1)
+	})
+	if ms := yamlMark.FindAllStringSubmatchIndex(msg, -1); len(ms) > 0 {
+		m := ms[len(ms)-1]
+		e.Line, _ = strconv.Atoi(msg[m[2]:m[3]])
+		if m[4] >= 0 {
+			e.Column, _ = strconv.Atoi(msg[m[4]:m[5]])
+		}
+		e.Msg = msg[m[1]:]
+		ctx := strings.TrimSuffix(strings.TrimSpace(msg[:m[0]]), ":")
+		ctx = strings.TrimSuffix(strings.ReplaceAll(ctx, " at <unknown position>", ""), " at")
+		if ctx != "" {
+			e.Msg += " (" + ctx + ")"
+		}
+	}
+	return nil, e
 }

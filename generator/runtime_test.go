@@ -1,0 +1,395 @@
+package generator_test
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"go.yaml.in/yaml/v4"
+
+)
+
+// The runtime conformance test runs the rendered entrypoint, command and healthcheck against a real
+// redis-server the way the container would, with three substitutions only this machine needs: a temp
+// directory stands in for /run/secrets, a pass-through docker-entrypoint.sh stands in for the image's
+// (which only changes the user), and "--port P --bind 127.0.0.1 --dir D" are appended to the command
+// (the healthcheck's "-p 6379" becomes "-p P") so the server listens on loopback only.
+
+// hostile is a password with every character a shell, YAML or Redis could mangle.
+const hostile = "p a\"s's $HOME `id` \\n\\ é€ 🔑 --x"
+
+type rendered struct {
+	entrypoint, command, health []string
+}
+
+func renderedService(t *testing.T) rendered {
+	t.Helper()
+	c := goldenCases(t)[0]
+	out := render(t, c.display, c.spec, c.sealed)
+	var stack struct {
+		Services map[string]struct {
+			Entrypoint  []string `yaml:"entrypoint"`
+			Command     []string `yaml:"command"`
+			Healthcheck struct {
+				Test []string `yaml:"test"`
+			} `yaml:"healthcheck"`
+		} `yaml:"services"`
+	}
+	if err := yaml.Unmarshal(out, &stack); err != nil {
+		t.Fatal(err)
+	}
+	svc := stack.Services["redis"]
+	// Docker's interpolation turns "$$" into "$"; TestDockerAcceptsRender checks that against the real loader.
+	unescape := func(xs []string) []string {
+		out := make([]string, len(xs))
+		for i, x := range xs {
+			out[i] = strings.ReplaceAll(x, "$$", "$")
+		}
+		return out
+	}
+	return rendered{unescape(svc.Entrypoint), unescape(svc.Command), unescape(svc.Healthcheck.Test)}
+}
+
+type redisHarness struct {
+	t                  *testing.T
+	r                  rendered
+	bin, secrets, data string
+	port               int
+}
+
+func newHarness(t *testing.T) *redisHarness {
+	t.Helper()
+	for _, tool := range []string{"redis-server", "redis-cli"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Fatalf("%s is not on PATH: the runtime conformance test needs a real Redis; "+
+				"run `make test` (it installs it) or `apt-get install -y redis-server`", tool)
+		}
+	}
+	dir := t.TempDir()
+	h := &redisHarness{t: t, r: renderedService(t), bin: filepath.Join(dir, "bin"),
+		secrets: filepath.Join(dir, "secrets"), data: filepath.Join(dir, "data"), port: freePort(t)}
+	for _, d := range []string{h.bin, h.secrets, h.data} {
+		if err := os.Mkdir(d, 0o700); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The official image's entrypoint chowns /data and drops to user redis; here it only passes through.
+	if err := os.WriteFile(filepath.Join(h.bin, "docker-entrypoint.sh"), []byte("#!/bin/sh\nexec \"$@\"\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
+func freePort(t *testing.T) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+func (h *redisHarness) setSecret(pw string) {
+	h.t.Helper()
+	if err := os.WriteFile(filepath.Join(h.secrets, "redis_password"), []byte(pw), 0o400); err != nil {
+		h.t.Fatal(err)
+	}
+}
+
+func (h *redisHarness) local(s string) string {
+	return strings.ReplaceAll(s, "/run/secrets/", h.secrets+"/")
+}
+
+func (h *redisHarness) env() []string {
+	return append(os.Environ(), "PATH="+h.bin+":"+os.Getenv("PATH"))
+}
+
+// proc is a started wrapper: done closes when it exits, err is then its exit error.
+type proc struct {
+	cmd  *exec.Cmd
+	out  *syncBuffer
+	done chan struct{}
+	err  error
+}
+
+// start runs the wrapper as the container would.
+func (h *redisHarness) start() *proc {
+	h.t.Helper()
+	ep := h.r.entrypoint
+	args := append([]string{ep[1], h.local(ep[2])}, ep[3:]...)
+	args = append(args, h.r.command...)
+	args = append(args, "--port", strconv.Itoa(h.port), "--bind", "127.0.0.1", "--dir", h.data)
+	cmd := exec.Command(ep[0], args...)
+	cmd.Env = h.env()
+	p := &proc{cmd: cmd, out: &syncBuffer{}, done: make(chan struct{})}
+	cmd.Stdout, cmd.Stderr = p.out, p.out
+	if err := cmd.Start(); err != nil {
+		h.t.Fatal(err)
+	}
+	go func() { p.err = cmd.Wait(); close(p.done) }()
+	h.t.Cleanup(func() { _ = cmd.Process.Kill(); <-p.done })
+	return p
+}
+
+// wait waits for the process to exit and returns its exit error.
+func (p *proc) wait(limit time.Duration) error {
+	select {
+	case <-p.done:
+		return p.err
+	case <-time.After(limit):
+		_ = p.cmd.Process.Kill()
+		<-p.done
+		return fmt.Errorf("process still running after %s", limit)
+	}
+}
+
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// waitUp dials until Redis answers or the process exits.
+func (h *redisHarness) waitUp(p *proc) *resp {
+	h.t.Helper()
+	for i := 0; i < 500; i++ {
+		if c, err := dial(h.port); err == nil {
+			return c
+		}
+		select {
+		case <-p.done:
+			h.t.Fatalf("redis exited before listening (%v):\n%s", p.err, p.out)
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	h.t.Fatalf("redis did not listen on 127.0.0.1:%d within 5s:\n%s", h.port, p.out)
+	return nil
+}
+
+// health runs the rendered healthcheck (CMD form) and returns its exit error.
+func (h *redisHarness) health() error {
+	test := h.r.health
+	if test[0] != "CMD" {
+		h.t.Fatalf("healthcheck test %q is not in CMD form", test)
+	}
+	script := strings.Replace(h.local(test[3]), "-p 6379", "-p "+strconv.Itoa(h.port), 1)
+	cmd := exec.Command(test[1], test[2], script)
+	cmd.Env = h.env()
+	return cmd.Run()
+}
+
+func TestRuntimeConformance(t *testing.T) {
+	h := newHarness(t)
+	h.setSecret(hostile)
+	p := h.start()
+	c := h.waitUp(p)
+
+	if got, err := c.do("PING"); err == nil || !strings.HasPrefix(err.Error(), "NOAUTH") {
+		t.Fatalf("PING without auth = %v, %v; want a NOAUTH error", got, err)
+	}
+	if _, err := c.do("AUTH", "wrong"); err == nil {
+		t.Fatal("AUTH with a wrong password succeeded")
+	}
+	if got, err := c.do("AUTH", hostile); err != nil || got != "OK" {
+		t.Fatalf("AUTH with the secret's exact bytes = %v, %v", got, err)
+	}
+	want := map[string]string{
+		"save":             "900 1 300 10 60 10000",
+		"appendonly":       "yes",
+		"appendfsync":      "everysec",
+		"maxmemory":        "402653184", // 384mb, binary
+		"maxmemory-policy": "allkeys-lru",
+	}
+	for key, w := range want {
+		got, err := c.do("CONFIG", "GET", key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if pair, _ := got.([]any); len(pair) != 2 || pair[1] != w {
+			t.Errorf("CONFIG GET %s = %v, want %q", key, got, w)
+		}
+	}
+
+	changes := func() string {
+		info, err := c.do("INFO", "persistence")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, line := range strings.Split(info.(string), "\r\n") {
+			if v, ok := strings.CutPrefix(line, "rdb_changes_since_last_save:"); ok {
+				return v
+			}
+		}
+		t.Fatalf("INFO persistence has no rdb_changes_since_last_save:\n%s", info)
+		return ""
+	}
+	before := changes()
+	for i := 0; i < 3; i++ {
+		if err := h.health(); err != nil {
+			t.Fatalf("healthcheck against a healthy server: %v", err)
+		}
+	}
+	if after := changes(); after != before {
+		t.Errorf("healthcheck wrote: rdb_changes_since_last_save %s -> %s", before, after)
+	}
+
+	h.setSecretAnyway("not the password")
+	if err := h.health(); err == nil {
+		t.Error("healthcheck passed with a wrong password")
+	}
+	h.setSecretAnyway(hostile)
+
+	// A key survives a graceful restart: the AOF is on and written under --dir.
+	if _, err := c.do("SET", "marker", "kept"); err != nil {
+		t.Fatal(err)
+	}
+	_, _ = c.do("SHUTDOWN")
+	if err := p.wait(10 * time.Second); err != nil {
+		t.Fatalf("redis did not exit cleanly after SHUTDOWN: %v\n%s", err, p.out)
+	}
+	if err := h.health(); err == nil {
+		t.Error("healthcheck passed with the server down")
+	}
+	aof, _ := filepath.Glob(filepath.Join(h.data, "appendonly*"))
+	if len(aof) == 0 {
+		t.Errorf("no AOF (appendonly.aof or appendonlydir) in --dir after shutdown")
+	}
+	p = h.start()
+	c = h.waitUp(p)
+	if _, err := c.do("AUTH", hostile); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := c.do("GET", "marker"); err != nil || got != "kept" {
+		t.Errorf("after a graceful restart GET marker = %v, %v; want kept", got, err)
+	}
+	if strings.Contains(p.out.String(), hostile) {
+		t.Errorf("the password appears in Redis's log:\n%s", p.out)
+	}
+}
+
+// setSecretAnyway replaces a read-only secret file, as a re-created secret would.
+func (h *redisHarness) setSecretAnyway(pw string) {
+	h.t.Helper()
+	_ = os.Remove(filepath.Join(h.secrets, "redis_password"))
+	h.setSecret(pw)
+}
+
+func TestWrapperRefusesMissingOrEmptySecret(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		setup func(h *redisHarness)
+	}{
+		{"missing", func(h *redisHarness) {}},
+		{"empty", func(h *redisHarness) { h.setSecret("") }},
+		{"only a newline", func(h *redisHarness) { h.setSecret("\n") }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t)
+			tc.setup(h)
+			p := h.start()
+			if err := p.wait(10 * time.Second); err == nil {
+				t.Fatalf("wrapper exited 0 without a password:\n%s", p.out)
+			} else if !errors.As(err, new(*exec.ExitError)) {
+				t.Fatal(err)
+			}
+			if c, err := dial(h.port); err == nil {
+				c.conn.Close()
+				t.Fatal("something listens on the port: Redis started without a password")
+			}
+			if strings.Contains(p.out.String(), "Ready to accept connections") {
+				t.Fatalf("Redis started:\n%s", p.out)
+			}
+		})
+	}
+}
+
+// resp is a minimal RESP2 client, enough to talk to redis-server on loopback.
+type resp struct {
+	conn net.Conn
+	r    *bufio.Reader
+}
+
+func dial(port int) (*resp, error) {
+	conn, err := net.DialTimeout("tcp", "127.0.0.1:"+strconv.Itoa(port), time.Second)
+	if err != nil {
+		return nil, err
+	}
+	_ = conn.SetDeadline(time.Now().Add(10 * time.Second))
+	return &resp{conn: conn, r: bufio.NewReader(conn)}, nil
+}
+
+func (c *resp) do(args ...string) (any, error) {
+	var b strings.Builder
+	fmt.Fprintf(&b, "*%d\r\n", len(args))
+	for _, a := range args {
+		fmt.Fprintf(&b, "$%d\r\n%s\r\n", len(a), a)
+	}
+	if _, err := c.conn.Write([]byte(b.String())); err != nil {
+		return nil, err
+	}
+	return c.read()
+}
+
+func (c *resp) read() (any, error) {
+	line, err := c.r.ReadString('\n')
+	if err != nil {
+		return nil, err
+	}
+	line = strings.TrimSuffix(line, "\r\n")
+	if line == "" {
+		return nil, errors.New("empty reply")
+	}
+	switch line[0] {
+	case '+':
+		return line[1:], nil
+	case '-':
+		return nil, errors.New(line[1:])
+	case ':':
+		return strconv.ParseInt(line[1:], 10, 64)
+	case '$':
+		n, _ := strconv.Atoi(line[1:])
+		if n < 0 {
+			return nil, nil
+		}
+		buf := make([]byte, n+2)
+		if _, err := io.ReadFull(c.r, buf); err != nil {
+			return nil, err
+		}
+		return string(buf[:n]), nil
+	case '*':
+		n, _ := strconv.Atoi(line[1:])
+		out := make([]any, 0, max(n, 0))
+		for i := 0; i < n; i++ {
+			v, err := c.read()
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, v)
+		}
+		return out, nil
+	}
+	return nil, fmt.Errorf("unexpected reply %q", line)
+}
