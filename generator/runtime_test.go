@@ -17,7 +17,6 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v4"
-
 )
 
 // The runtime conformance test runs the rendered entrypoint, command and healthcheck against a real
