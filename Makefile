@@ -1,0 +1,23 @@
+# Thin aliases: `go test ./...` works without make once redis-server is installed.
+GO ?= go
+
+.PHONY: test deps build golden
+
+test: deps
+	$(GO) test -race -count=1 ./...
+
+# The runtime tests need a real redis-server and redis-cli; install them when missing (Debian/Ubuntu).
+deps:
+	@command -v redis-server >/dev/null && command -v redis-cli >/dev/null || { \
+		echo "make: installing redis-server (needed by the runtime tests)"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq redis-server >/dev/null; \
+	}
+	@# Debian starts a redis-server service on install; the tests run their own on free loopback ports.
+
+build:
+	$(GO) build -o stackgen ./cmd/stackgen
+
+# Refresh golden files after checking that a render change is intended.
+golden:
+	$(GO) test ./generator -run TestGolden -update
