@@ -124,51 +124,68 @@ func cmdRender(e *env, args []string) error {
 	return nil
 }
 
-// loadSpec reads a spec (or the embedded default), applies overrides and reads the sealed password
-// file beside it. Every failure is a status-2 error naming the file.
-func loadSpec(specPath string, overrides []generator.Override) (*generator.Spec, []byte, error) {
-	var (
-		fsys fs.FS
-		name string // inside fsys
-		show string // for messages
-	)
-	if specPath == "" {
-		fsys, name, show = stacks.FS, stacks.Default, "stacks/"+stacks.Default
-	} else {
-		dir, base := filepath.Split(specPath)
+// specSource is where a spec came from: the embedded default or a file on disk.
+type specSource struct {
+	fsys fs.FS
+	name string // the spec's name inside fsys
+	show string // for messages
+	dir  string // on-disk directory, "" when embedded
+}
+
+// openSpec reads a spec (or the embedded default when arg is "") and applies overrides. Every failure
+// is a status-2 error naming the file.
+func openSpec(arg string, overrides []generator.Override) (*generator.Spec, *specSource, error) {
+	src := &specSource{fsys: stacks.FS, name: stacks.Default, show: "stacks/" + stacks.Default}
+	if arg != "" {
+		dir, base := filepath.Split(arg)
 		if dir == "" {
 			dir = "."
 		}
-		fsys, name, show = os.DirFS(dir), base, specPath
+		src = &specSource{fsys: os.DirFS(dir), name: base, show: arg, dir: dir}
 	}
-	data, err := readLimited(fsys, name, generator.MaxSpecSize)
+	data, err := readLimited(src.fsys, src.name, generator.MaxSpecSize)
 	if err != nil {
-		return nil, nil, failf("%s: %s", show, describeOpenError(err)).hint("render the default with no argument, or give the path of a stack.yaml")
+		return nil, nil, failf("%s: %s", src.show, describeOpenError(err)).hint("use the default with no argument, or give the path of a stack.yaml")
 	}
-	spec, err := generator.ParseSpec(show, data)
+	spec, err := generator.ParseSpec(src.show, data)
 	if err != nil {
 		return nil, nil, failf("%w", err)
 	}
 	if err := spec.Apply(overrides); err != nil {
 		return nil, nil, failf("%w", err)
 	}
-	pwPath := path.Join(path.Dir(name), spec.Password.File)
 	if strings.HasPrefix(path.Clean(spec.Password.File), "../") {
 		return nil, nil, failf("%w", spec.Errorf("password.file", "%q leaves the spec's directory; keep the sealed password beside the spec", spec.Password.File))
 	}
-	sealed, err := readLimited(fsys, pwPath, 1<<20)
-	if err != nil {
-		return nil, nil, &exitError{code: 2, err: spec.Errorf("password.file", "%s: %s", spec.Password.File, describeOpenError(err)),
-			hints: []string{"seal a password first: stackgen secret seal " + displaySpec(specPath)}}
-	}
-	return spec, sealed, nil
+	return spec, src, nil
 }
 
-func displaySpec(p string) string {
-	if p == "" {
-		return "stacks/" + stacks.Default
+// sealedName is the password file's name inside fsys.
+func (src *specSource) sealedName(spec *generator.Spec) string {
+	return path.Join(path.Dir(src.name), spec.Password.File)
+}
+
+// sealed reads the sealed password file beside the spec.
+func (src *specSource) sealed(spec *generator.Spec) ([]byte, error) {
+	data, err := readLimited(src.fsys, src.sealedName(spec), maxSealed)
+	if err != nil {
+		return nil, &exitError{code: 2, err: spec.Errorf("password.file", "%s: %s", spec.Password.File, describeOpenError(err)),
+			hints: []string{"seal a password first: stackgen secret seal " + src.show}}
 	}
-	return p
+	return data, nil
+}
+
+// loadSpec is openSpec plus the sealed password file, for commands that need both.
+func loadSpec(arg string, overrides []generator.Override) (*generator.Spec, []byte, error) {
+	spec, src, err := openSpec(arg, overrides)
+	if err != nil {
+		return nil, nil, err
+	}
+	sealed, err := src.sealed(spec)
+	if err != nil {
+		return nil, nil, err
+	}
+	return spec, sealed, nil
 }
 
 func describeOpenError(err error) string {
