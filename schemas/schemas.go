@@ -35,11 +35,15 @@ type Schema struct {
 }
 
 var (
-	stackOnce = sync.OnceValue(func() *Schema { return mustLoad("stack.schema.json") })
+	stackOnce  = sync.OnceValue(func() *Schema { return mustLoad("stack.schema.json") })
+	policyOnce = sync.OnceValue(func() *Schema { return mustLoad("policy.schema.json") })
 )
 
 // Stack is the schema of a stack spec (stacks/*/stack.yaml).
 func Stack() *Schema { return stackOnce() }
+
+// Policy is the schema of a lint policy file (.stackgen.yaml).
+func Policy() *Schema { return policyOnce() }
 
 func mustLoad(name string) *Schema {
 	data, err := files.ReadFile(name)
@@ -265,8 +269,40 @@ func Lookup(root *yaml.Node, path []string) (value, key *yaml.Node) {
 	return n, key
 }
 
+// Pairs lists a mapping's key/value pairs with "<<" merge keys expanded; explicit keys come first.
+func Pairs(m *yaml.Node) [][2]*yaml.Node {
+	if m == nil {
+		return nil
+	}
+	if m = deref(m); m.Kind != yaml.MappingNode {
+		return nil
+	}
+	return mappingPairs(m)
+}
+
+// Field returns the key and value nodes of key in mapping m, following aliases and merge keys, or
+// nils when m is not a mapping or has no such key.
+func Field(m *yaml.Node, key string) (k, v *yaml.Node) {
+	if m == nil {
+		return nil, nil
+	}
+	m = deref(m)
+	if m.Kind != yaml.MappingNode {
+		return nil, nil
+	}
+	for _, kv := range mappingPairs(m) {
+		if kv[0].Value == key {
+			return kv[0], deref(kv[1])
+		}
+	}
+	return nil, nil
+}
+
+// Deref follows an alias to the node it names.
+func Deref(n *yaml.Node) *yaml.Node { return deref(n) }
+
 func deref(n *yaml.Node) *yaml.Node {
-	for i := 0; n.Kind == yaml.AliasNode && n.Alias != nil && i < 100; i++ {
+	for i := 0; n != nil && n.Kind == yaml.AliasNode && n.Alias != nil && i < 100; i++ {
 		n = n.Alias
 	}
 	return n
@@ -330,7 +366,9 @@ func (s *Schema) subschema(path []string) map[string]any {
 		props, _ := n["properties"].(map[string]any)
 		next, ok := props[tok].(map[string]any)
 		if !ok {
-			return nil
+			if next, ok = n["additionalProperties"].(map[string]any); !ok {
+				return nil
+			}
 		}
 		n = s.resolve(next)
 	}

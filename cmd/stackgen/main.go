@@ -17,12 +17,14 @@ const usage = `stackgen makes a Redis cache on Docker Swarm correct by construct
 Usage:
     stackgen render [-o FILE] [OVERRIDES] [SPEC]
     stackgen secret seal|apply|env|names [OPTIONS] [SPEC]
+    stackgen lint [OPTIONS] [FILE|DIR|-]...
     stackgen version
     stackgen help
 
 Commands:
     render      Print the stack file for SPEC (default: the embedded Wheel Analyzer spec).
     secret      Seal the Redis password with age; create its Swarm secrets.
+    lint        Check Compose/stack files against Swarm, Redis and the team's policy.
     version     Print stackgen's version.
 
 Run "stackgen COMMAND --help" for a command's options.
@@ -100,6 +102,8 @@ func dispatch(e *env, args []string) error {
 		return cmdRender(e, rest)
 	case "secret":
 		return cmdSecret(e, rest)
+	case "lint":
+		return cmdLint(e, rest)
 	case "version", "--version":
 		fmt.Fprintf(e.stdout, "stackgen %s\n", version())
 		return nil

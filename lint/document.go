@@ -1,0 +1,372 @@
+package lint
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/compose-spec/compose-go/v2/override"
+	"github.com/compose-spec/compose-go/v2/template"
+	"go.yaml.in/yaml/v4"
+
+	"github.com/webvig/stackgen/schemas"
+)
+
+// MaxFileSize is the default limit on one linted file.
+const MaxFileSize = 4 << 20
+
+// Document is one Compose/stack file (or several merged as Compose merges overrides) with every
+// node's position kept for findings.
+type Document struct {
+	Root     *yaml.Node // the top-level mapping
+	Services []*Service
+
+	files   []string              // the files it came from
+	fileOf  map[*yaml.Node]string // for merged documents: the file that defined each node
+	posOf   map[*yaml.Node][2]int // for merged documents: where that file defined it
+	extraDo []*yaml.Node          // documents after the first (Docker reads only the first)
+	ignores []*ignore
+	env     func(string) (string, bool)
+	interp  map[*yaml.Node]interpolated
+}
+
+type interpolated struct {
+	value string
+	err   error
+}
+
+// Service is one entry under services:.
+type Service struct {
+	Name string
+	Key  *yaml.Node
+	Node *yaml.Node // the service's mapping
+}
+
+// InputError is a file that cannot be linted at all (not YAML, too big, ...): exit status 2.
+type InputError struct {
+	File         string
+	Line, Column int
+	Msg          string
+}
+
+func (e *InputError) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Column, e.Msg)
+	}
+	return fmt.Sprintf("%s: %s", e.File, e.Msg)
+}
+
+// Env is how ${VAR} is resolved: the process environment, as Docker's stack loader does, plus
+// --env-file values when asked.
+type Env func(name string) (string, bool)
+
+// Load parses one file. maxSize bounds it (MaxFileSize when 0).
+func Load(file string, data []byte, env Env, maxSize int) (*Document, error) {
+	root, extra, err := parse(file, data, maxSize)
+	if err != nil {
+		return nil, err
+	}
+	d := &Document{Root: root, files: []string{file}, extraDo: extra, env: env}
+	d.ignores = parseIgnores(file, data)
+	d.index()
+	return d, nil
+}
+
+func parse(file string, data []byte, maxSize int) (*yaml.Node, []*yaml.Node, error) {
+	if maxSize <= 0 {
+		maxSize = MaxFileSize
+	}
+	if len(data) > maxSize {
+		return nil, nil, &InputError{File: file, Msg: fmt.Sprintf("file is %d bytes, over the %d-byte limit; raise it with --max-size if this is really a stack file", len(data), maxSize)}
+	}
+	if !utf8.Valid(data) || bytes.IndexByte(data, 0) >= 0 {
+		return nil, nil, &InputError{File: file, Msg: "not UTF-8 text; a Compose file is YAML"}
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, nil, &InputError{File: file, Msg: "file is empty; nothing to lint"}
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var docs []*yaml.Node
+	for {
+		var n yaml.Node
+		err := dec.Decode(&n)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			if len(docs) > 0 {
+				break // Docker never reads past the first document
+			}
+			_, perr := schemas.ParseYAML(data)
+			var se *schemas.Error
+			if errors.As(perr, &se) {
+				return nil, nil, &InputError{File: file, Line: se.Line, Column: se.Column, Msg: se.Msg}
+			}
+			return nil, nil, &InputError{File: file, Msg: strings.TrimPrefix(err.Error(), "yaml: ")}
+		}
+		docs = append(docs, &n)
+	}
+	if len(docs) == 0 || len(docs[0].Content) == 0 {
+		return nil, nil, &InputError{File: file, Msg: "file holds no YAML document"}
+	}
+	// Expanding the tree once bounds alias bombs, depth and duplicate keys before any rule walks it.
+	if _, err := schemas.Plain(docs[0]); err != nil {
+		var se *schemas.Error
+		if errors.As(err, &se) {
+			return nil, nil, &InputError{File: file, Line: se.Line, Column: se.Column, Msg: se.Msg}
+		}
+		return nil, nil, &InputError{File: file, Msg: err.Error()}
+	}
+	root := docs[0].Content[0]
+	if root.Kind != yaml.MappingNode {
+		return nil, nil, &InputError{File: file, Line: root.Line, Column: root.Column, Msg: "the top level must be a mapping (version:, services:, ...)"}
+	}
+	return root, docs[1:], nil
+}
+
+// Merge loads several files and merges them the way Compose merges override files (compose-go's
+// rules). Each node of the result keeps the position of the file that last defined it.
+func Merge(files []string, datas [][]byte, env Env, maxSize int) (*Document, error) {
+	var merged map[string]any
+	var roots []*yaml.Node
+	var ignores []*ignore
+	for i, file := range files {
+		root, _, err := parse(file, datas[i], maxSize)
+		if err != nil {
+			return nil, err
+		}
+		roots = append(roots, root)
+		ignores = append(ignores, parseIgnores(file, datas[i])...)
+		plain, _ := schemas.Plain(root)
+		m, _ := plain.(map[string]any)
+		if merged == nil {
+			merged = m
+			continue
+		}
+		if merged, err = override.Merge(merged, m); err != nil {
+			return nil, &InputError{File: file, Msg: "cannot merge: " + err.Error()}
+		}
+	}
+	out, err := yaml.Marshal(merged)
+	if err != nil {
+		return nil, &InputError{File: files[len(files)-1], Msg: "cannot merge: " + err.Error()}
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(out, &doc); err != nil || len(doc.Content) == 0 {
+		return nil, &InputError{File: files[len(files)-1], Msg: "cannot merge"}
+	}
+	d := &Document{Root: doc.Content[0], files: files, env: env, ignores: ignores,
+		fileOf: map[*yaml.Node]string{}, posOf: map[*yaml.Node][2]int{}}
+	d.annotate(d.Root, nil, files, roots)
+	d.index()
+	return d, nil
+}
+
+// annotate gives each merged node the position of the last file that has its path, or of the
+// nearest ancestor that does.
+func (d *Document) annotate(n *yaml.Node, path []string, files []string, roots []*yaml.Node) {
+	for i := len(roots) - 1; i >= 0; i-- {
+		if v, k := lookupExact(roots[i], path); v != nil {
+			at := v
+			if k != nil && n.Kind != yaml.ScalarNode {
+				at = k
+			}
+			d.fileOf[n], d.posOf[n] = files[i], [2]int{at.Line, at.Column}
+			break
+		}
+	}
+	if _, ok := d.fileOf[n]; !ok && len(path) > 0 {
+		parent := path[:len(path)-1]
+		for i := len(roots) - 1; i >= 0; i-- {
+			if v, _ := lookupExact(roots[i], parent); v != nil {
+				d.fileOf[n], d.posOf[n] = files[i], [2]int{v.Line, v.Column}
+				break
+			}
+		}
+	}
+	switch n.Kind {
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			p := append(append([]string{}, path...), n.Content[i].Value)
+			d.annotate(n.Content[i+1], p, files, roots)
+			d.fileOf[n.Content[i]], d.posOf[n.Content[i]] = d.fileOf[n.Content[i+1]], d.posOf[n.Content[i+1]]
+		}
+	case yaml.SequenceNode:
+		for i, c := range n.Content {
+			d.annotate(c, append(append([]string{}, path...), fmt.Sprint(i)), files, roots)
+		}
+	}
+}
+
+// lookupExact is schemas.Lookup that reports a missing path as nil.
+func lookupExact(root *yaml.Node, path []string) (v, k *yaml.Node) {
+	n := root
+	for _, tok := range path {
+		n = schemas.Deref(n)
+		switch n.Kind {
+		case yaml.MappingNode:
+			k, n = schemas.Field(n, tok)
+			if n == nil {
+				return nil, nil
+			}
+		case yaml.SequenceNode:
+			var i int
+			if _, err := fmt.Sscan(tok, &i); err != nil || i < 0 || i >= len(n.Content) {
+				return nil, nil
+			}
+			n, k = n.Content[i], nil
+		default:
+			return nil, nil
+		}
+	}
+	return n, k
+}
+
+func (d *Document) index() {
+	d.interp = map[*yaml.Node]interpolated{}
+	_, services := schemas.Field(d.Root, "services")
+	if services == nil || services.Kind != yaml.MappingNode {
+		return
+	}
+	for _, kv := range schemas.Pairs(services) {
+		d.Services = append(d.Services, &Service{Name: kv[0].Value, Key: kv[0], Node: schemas.Deref(kv[1])})
+	}
+	sort.SliceStable(d.Services, func(i, j int) bool { return d.Services[i].Key.Line < d.Services[j].Key.Line })
+}
+
+// Files is how many files the document came from.
+func (d *Document) Files() []string { return d.files }
+
+func (d *Document) pos(n *yaml.Node) (string, int, int) {
+	if n == nil {
+		return d.files[0], 1, 1
+	}
+	if f, ok := d.fileOf[n]; ok {
+		p := d.posOf[n]
+		return f, p[0], p[1]
+	}
+	return d.files[0], n.Line, n.Column
+}
+
+// Str is a scalar's value after ${VAR} interpolation and $$ unescaping, as Docker would see it.
+// Non-scalars give "".
+func (d *Document) Str(n *yaml.Node) string {
+	v, _ := d.interpolate(n)
+	return v
+}
+
+func (d *Document) interpolate(n *yaml.Node) (string, error) {
+	if n == nil {
+		return "", nil
+	}
+	n = schemas.Deref(n)
+	if n.Kind != yaml.ScalarNode {
+		return "", nil
+	}
+	if r, ok := d.interp[n]; ok {
+		return r.value, r.err
+	}
+	v := n.Value
+	var err error
+	if strings.Contains(v, "$") {
+		v, err = template.SubstituteWithOptions(v, func(name string) (string, bool) {
+			if d.env == nil {
+				return "", false
+			}
+			return d.env(name)
+		}, template.WithoutLogging)
+		if err != nil {
+			v = n.Value
+		}
+	}
+	d.interp[n] = interpolated{v, err}
+	return v, err
+}
+
+// Strs is a list of scalars (or one scalar, split like a shell would) after interpolation.
+func (d *Document) Strs(n *yaml.Node) []string {
+	if n == nil {
+		return nil
+	}
+	n = schemas.Deref(n)
+	switch n.Kind {
+	case yaml.SequenceNode:
+		out := make([]string, 0, len(n.Content))
+		for _, c := range n.Content {
+			out = append(out, d.Str(c))
+		}
+		return out
+	case yaml.ScalarNode:
+		return shellWords(d.Str(n))
+	}
+	return nil
+}
+
+// shellWords splits a command string the way Compose does for a string command: on whitespace,
+// honouring single and double quotes and backslashes.
+func shellWords(s string) []string {
+	var out []string
+	var cur strings.Builder
+	inWord, quote := false, rune(0)
+	for i := 0; i < len(s); i++ {
+		c := rune(s[i])
+		switch {
+		case quote == 0 && (c == ' ' || c == '\t' || c == '\n'):
+			if inWord {
+				out = append(out, cur.String())
+				cur.Reset()
+				inWord = false
+			}
+		case quote == 0 && (c == '\'' || c == '"'):
+			quote, inWord = c, true
+		case quote != 0 && c == quote:
+			quote = 0
+		case c == '\\' && quote != '\'' && i+1 < len(s):
+			i++
+			cur.WriteByte(s[i])
+			inWord = true
+		default:
+			cur.WriteRune(c)
+			inWord = true
+		}
+	}
+	if inWord {
+		out = append(out, cur.String())
+	}
+	return out
+}
+
+// Field is a service's (or any mapping's) key and value.
+func Field(m *yaml.Node, key string) (k, v *yaml.Node) { return schemas.Field(m, key) }
+
+// Get follows a path of keys; nil when any is missing.
+func Get(m *yaml.Node, keys ...string) *yaml.Node {
+	for _, k := range keys {
+		_, m = schemas.Field(m, k)
+		if m == nil {
+			return nil
+		}
+	}
+	return m
+}
+
+// walkScalars calls fn on every scalar value (not keys) under n.
+func walkScalars(n *yaml.Node, fn func(*yaml.Node)) {
+	n = schemas.Deref(n)
+	switch n.Kind {
+	case yaml.ScalarNode:
+		fn(n)
+	case yaml.MappingNode:
+		for _, kv := range schemas.Pairs(n) {
+			walkScalars(kv[1], fn)
+		}
+	case yaml.SequenceNode:
+		for _, c := range n.Content {
+			walkScalars(c, fn)
+		}
+	}
+}

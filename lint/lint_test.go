@@ -1,0 +1,259 @@
+package lint_test
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/webvig/stackgen/generator"
+	"github.com/webvig/stackgen/lint"
+	"github.com/webvig/stackgen/stacks"
+)
+
+var update = flag.Bool("update", false, "rewrite docs/rules.md")
+
+var wantRe = regexp.MustCompile(`# want ((?:"(?:[^"\\]|\\.)*"\s*)+)$`)
+var wantArg = regexp.MustCompile(`"((?:[^"\\]|\\.)*)"`)
+
+func noEnv(string) (string, bool) { return "", false }
+
+// lintFixture lints one fixture with the policy of its directory (.stackgen.yaml), if any.
+func lintFixture(t *testing.T, file string) *lint.Result {
+	t.Helper()
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pol := lint.DefaultPolicy()
+	if pdata, err := os.ReadFile(filepath.Join(filepath.Dir(file), ".stackgen.yaml")); err == nil {
+		if pol, err = lint.ParsePolicy(".stackgen.yaml", pdata); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d, err := lint.Load(file, data, noEnv, 0)
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	// Fixtures under noinline/ run as a central CI would, with inline ignores refused.
+	noInline := filepath.Base(filepath.Dir(file)) == "noinline"
+	return lint.Run([]*lint.Document{d}, lint.Options{Policy: pol, NoInlineIgnores: noInline})
+}
+
+// want is one expectation: a rule ID and a regexp searched in the message.
+type want struct {
+	id string
+	re *regexp.Regexp
+}
+
+// wants reads `# want "ID: regexp" ...` comments: line -> expectations.
+func wants(t *testing.T, file string) map[int][]*want {
+	t.Helper()
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[int][]*want{}
+	for i, line := range strings.Split(string(data), "\n") {
+		m := wantRe.FindStringSubmatch(line)
+		if m == nil {
+			continue
+		}
+		for _, a := range wantArg.FindAllStringSubmatch(m[1], -1) {
+			id, pattern, ok := strings.Cut(strings.ReplaceAll(a[1], `\"`, `"`), ": ")
+			if !ok {
+				t.Fatalf("%s:%d: want %q is not \"ID: regexp\"", file, i+1, a[1])
+			}
+			out[i+1] = append(out[i+1], &want{id, regexp.MustCompile(pattern)})
+		}
+	}
+	return out
+}
+
+func fixtures(t *testing.T) []string {
+	t.Helper()
+	all, err := filepath.Glob("testdata/*/*.yaml")
+	var files []string
+	for _, f := range all {
+		if !strings.HasPrefix(filepath.Base(f), ".") {
+			files = append(files, f)
+		}
+	}
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no fixtures: %v", err)
+	}
+	return files
+}
+
+// TestFixtures: every finding is wanted on its line and every want is met, analysistest-style.
+func TestFixtures(t *testing.T) {
+	seen := map[string]bool{}
+	for _, file := range fixtures(t) {
+		t.Run(file, func(t *testing.T) {
+			res := lintFixture(t, file)
+			w := wants(t, file)
+			met := map[*want]bool{}
+			for _, f := range res.Findings {
+				text := f.Rule + ": " + f.Message
+				ok := false
+				for _, wt := range w[f.Line] {
+					if wt.id == f.Rule && wt.re.MatchString(f.Message) {
+						met[wt], ok = true, true
+						seen[f.Rule] = true
+					}
+				}
+				if !ok {
+					t.Errorf("%s:%d:%d: unexpected finding %s", file, f.Line, f.Column, text)
+				}
+				if f.Line < 1 || f.Column < 1 {
+					t.Errorf("finding without a position: %+v", f)
+				}
+			}
+			for line, ws := range w {
+				for _, wt := range ws {
+					if !met[wt] {
+						t.Errorf("%s:%d: no %s finding matched %q", file, line, wt.id, wt.re)
+					}
+				}
+			}
+		})
+	}
+	for _, r := range lint.Rules {
+		if r.Check != nil || strings.HasPrefix(r.ID, "SG") {
+			if !seen[r.ID] {
+				t.Errorf("rule %s has no fixture that triggers it", r.ID)
+			}
+		}
+	}
+}
+
+func TestRuleList(t *testing.T) {
+	ids := map[string]bool{}
+	for i, r := range lint.Rules {
+		if ids[r.ID] {
+			t.Errorf("duplicate rule ID %s", r.ID)
+		}
+		ids[r.ID] = true
+		if i > 0 && lint.Rules[i-1].ID >= r.ID {
+			t.Errorf("rules are not sorted: %s after %s", r.ID, lint.Rules[i-1].ID)
+		}
+		if r.Category() == "" {
+			t.Errorf("%s: unknown category", r.ID)
+		}
+		if r.Doc == "" || r.Bad == "" || r.Good == "" {
+			t.Errorf("%s: empty doc, bad or good snippet", r.ID)
+		}
+		if r.Title == "" || r.Title != strings.ToLower(r.Title[:1])+r.Title[1:] || strings.HasSuffix(r.Title, ".") {
+			t.Errorf("%s: title %q must be lowercase without a final period", r.ID, r.Title)
+		}
+	}
+}
+
+func TestDocsUpToDate(t *testing.T) {
+	const file = "../docs/rules.md"
+	want := lint.RulesMarkdown()
+	if *update {
+		if err := os.WriteFile(file, []byte(want), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := os.ReadFile(file)
+	if err != nil || string(got) != want {
+		t.Fatalf("docs/rules.md is stale: run go test ./lint -update")
+	}
+}
+
+// TestDefaultRenderIsClean: the stack stackgen renders passes its own linter with no finding at all.
+func TestDefaultRenderIsClean(t *testing.T) {
+	specData, _ := stacks.FS.ReadFile(stacks.Default)
+	sealed, _ := stacks.FS.ReadFile("wheel_analyzer/redis_password.age")
+	spec, err := generator.ParseSpec("stack.yaml", specData)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := generator.Render(spec, sealed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := lint.Load("render.yml", out, noEnv, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res := lint.Run([]*lint.Document{d}, lint.Options{}); len(res.Findings) > 0 {
+		var b strings.Builder
+		_ = lint.Write(&b, "text", res, "test")
+		t.Fatalf("the default render has findings:\n%s", b.String())
+	}
+}
+
+// TestDockerParity: every fixture that the real `docker stack config` rejects gets an error finding
+// from stackgen (with its directory's policy switched off, so all rules run).
+func TestDockerParity(t *testing.T) {
+	docker, err := exec.LookPath("docker")
+	if err != nil {
+		t.Fatal("the docker CLI is not on PATH; the parity test runs `docker stack config` (apt-get install -y docker.io)")
+	}
+	rejected := 0
+	for _, file := range fixtures(t) {
+		cmd := exec.Command(docker, "stack", "config", "-c", filepath.Base(file))
+		cmd.Dir = filepath.Dir(file)
+		cmd.Env = append(os.Environ(), "DOCKER_HOST=unix:///nonexistent")
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		if cmd.Run() == nil {
+			continue
+		}
+		rejected++
+		data, _ := os.ReadFile(file)
+		d, err := lint.Load(file, data, noEnv, 0)
+		if err != nil {
+			continue // unreadable input is exit status 2, stricter than a finding
+		}
+		res := lint.Run([]*lint.Document{d}, lint.Options{})
+		if res.Worst() < lint.Error {
+			t.Errorf("%s: docker stack config rejects it (%s) but stackgen reports no error", file, strings.TrimSpace(stderr.String()))
+		}
+	}
+	if rejected == 0 {
+		t.Fatal("no fixture is rejected by docker stack config: the parity test checked nothing")
+	}
+	t.Logf("%d fixtures rejected by docker stack config, each with an error finding", rejected)
+}
+
+func TestPolicyErrors(t *testing.T) {
+	tests := []struct{ name, data, want string }{
+		{"unknown key", "rulez: {}\n", `p.yaml:1:1: rulez: unknown key "rulez"`},
+		{"bad severity", "rules: {PL201: fatal}\n", `p.yaml:1:16: rules.PL201: "fatal" is not valid`},
+		{"unknown rule", "rules: {PL999: off}\n", `p.yaml:1:9: rules: "PL999" matches no rule`},
+		{"exemption without reason", "exemptions:\n  - service: a\n    rules: [PL201]\n", `p.yaml:2:5: exemptions.0: missing required key "reason"`},
+		{"malformed", "rules: [\n", `p.yaml:2:1: did not find expected node content`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := lint.ParsePolicy("p.yaml", []byte(tc.data))
+			if err == nil || !strings.HasPrefix(err.Error(), tc.want) {
+				t.Fatalf("error %v, want prefix %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestFormats(t *testing.T) {
+	res := lintFixture(t, "testdata/redis/seed.yaml")
+	if len(res.Findings) == 0 {
+		t.Fatal("fixture has no findings")
+	}
+	for _, format := range lint.Formats {
+		var b strings.Builder
+		if err := lint.Write(&b, format, res, "test"); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(b.String(), "RD303") {
+			t.Errorf("%s output lacks RD303:\n%s", format, b.String())
+		}
+	}
+}

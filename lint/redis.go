@@ -1,0 +1,227 @@
+package lint
+
+import (
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v4"
+)
+
+// redisOption is one "--name value..." group of redis-server's argv, with the node it came from.
+type redisOption struct {
+	name      string // without the leading "--"
+	values    []string
+	node      *yaml.Node   // the option's own element, or the string/script holding it
+	valueNode []*yaml.Node // each value's element
+}
+
+// at is where a problem with the option's value is reported: its last value, else the option.
+func (o *redisOption) at() *yaml.Node {
+	if len(o.valueNode) > 0 {
+		return o.valueNode[len(o.valueNode)-1]
+	}
+	return o.node
+}
+
+// redisArgv is what a service passes to redis-server, as far as the file shows it.
+type redisArgv struct {
+	options    []*redisOption
+	configFile bool // a config file argument: settings may live where the linter cannot see them
+	script     *yaml.Node
+	scriptText string // a "sh -c" wrapper's script, if any
+}
+
+func (a *redisArgv) get(name string) []*redisOption {
+	var out []*redisOption
+	for _, o := range a.options {
+		if o.name == name {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// last is the option that wins (Redis applies argv in order).
+func (a *redisArgv) last(name string) *redisOption {
+	opts := a.get(name)
+	if len(opts) == 0 {
+		return nil
+	}
+	return opts[len(opts)-1]
+}
+
+// token is an argv element and the node it came from.
+type token struct {
+	s string
+	n *yaml.Node
+}
+
+func (d *Document) tokens(n *yaml.Node) []token {
+	if n == nil {
+		return nil
+	}
+	var out []token
+	if n.Kind == yaml.SequenceNode {
+		for _, c := range n.Content {
+			out = append(out, token{d.Str(c), c})
+		}
+		return out
+	}
+	for _, w := range d.Strs(n) {
+		out = append(out, token{w, n})
+	}
+	return out
+}
+
+// isRedisServer matches "redis-server" by name or path.
+func isRedisServer(s string) bool {
+	return s == "redis-server" || strings.HasSuffix(s, "/redis-server")
+}
+
+// shellScript returns the script of a "sh -c SCRIPT ..." argv, and the tokens after it.
+func shellScript(toks []token) (*token, []token) {
+	for i := 0; i+2 < len(toks)+1 && i+1 < len(toks); i++ {
+		base := toks[i].s[strings.LastIndex(toks[i].s, "/")+1:]
+		if (base == "sh" || base == "bash" || base == "ash" || base == "dash") && toks[i+1].s == "-c" && i+2 < len(toks) {
+			return &toks[i+2], toks[i+3:]
+		}
+	}
+	return nil, nil
+}
+
+// redisArgs collects redis-server's options from a service's entrypoint and command, including
+// those written inside a "sh -c" wrapper script. ok is false for a service that does not run Redis.
+func (d *Document) redisArgs(s *Service) (args *redisArgv, ok bool) {
+	_, ep := Field(s.Node, "entrypoint")
+	_, cmd := Field(s.Node, "command")
+	epToks, cmdToks := d.tokens(ep), d.tokens(cmd)
+	args = &redisArgv{}
+	var argv []token
+	if script, rest := shellScript(append(append([]token{}, epToks...), cmdToks...)); script != nil {
+		args.script, args.scriptText = script.n, script.s
+		words := shellWords(script.s)
+		for i, w := range words {
+			if isRedisServer(w) {
+				for _, x := range words[i+1:] {
+					if x == "$@" || x == "${@}" {
+						argv = append(argv, restAfterPlaceholder(rest)...)
+						continue
+					}
+					argv = append(argv, token{x, script.n})
+				}
+				ok = true
+				break
+			}
+		}
+		if !ok && !strings.Contains(script.s, "docker-entrypoint.sh") {
+			return args, d.imageIsRedis(s)
+		}
+		if !ok {
+			ok = d.imageIsRedis(s)
+			argv = restAfterPlaceholder(rest)
+		}
+	} else {
+		all := append(append([]token{}, epToks...), cmdToks...)
+		start := -1
+		for i, t := range all {
+			if isRedisServer(t.s) {
+				start = i + 1
+				break
+			}
+		}
+		switch {
+		case start >= 0:
+			argv, ok = all[start:], true
+		case d.imageIsRedis(s) && (len(epToks) == 0 || strings.HasSuffix(epToks[0].s, "docker-entrypoint.sh")):
+			argv, ok = cmdToks, true
+		default:
+			return args, d.imageIsRedis(s)
+		}
+	}
+	for i, t := range argv {
+		if i == 0 && !strings.HasPrefix(t.s, "--") && t.s != "" {
+			args.configFile = true
+			continue
+		}
+		if strings.HasPrefix(t.s, "--") && len(t.s) > 2 {
+			args.options = append(args.options, &redisOption{name: strings.ToLower(t.s[2:]), node: t.n})
+			continue
+		}
+		if len(args.options) > 0 {
+			o := args.options[len(args.options)-1]
+			o.values = append(o.values, t.s)
+			o.valueNode = append(o.valueNode, t.n)
+		}
+	}
+	return args, ok
+}
+
+// restAfterPlaceholder drops the "$0" placeholder argument of "sh -c SCRIPT NAME ARGS...".
+func restAfterPlaceholder(rest []token) []token {
+	if len(rest) > 0 {
+		return rest[1:]
+	}
+	return nil
+}
+
+func (d *Document) imageIsRedis(s *Service) bool {
+	_, img := Field(s.Node, "image")
+	name := d.Str(img)
+	if i := strings.Index(name, "@"); i >= 0 {
+		name = name[:i]
+	}
+	name = name[strings.LastIndex(name, "/")+1:]
+	if i := strings.Index(name, ":"); i >= 0 {
+		name = name[:i]
+	}
+	return name == "redis" || strings.HasPrefix(name, "redis-stack")
+}
+
+// redisBytes parses a Redis memory value the way Redis does: bytes, k/kb, m/mb, g/gb, case-insensitive,
+// where k, m and g are powers of 1000 and kb, mb and gb powers of 1024. ok is false for what makes
+// Redis refuse to start (512mib, 0.5gb, "512 mb").
+func redisBytes(s string) (n int64, decimal bool, ok bool) {
+	l := strings.ToLower(s)
+	i := 0
+	for i < len(l) && l[i] >= '0' && l[i] <= '9' {
+		i++
+	}
+	if i == 0 {
+		return 0, false, false
+	}
+	v, err := strconv.ParseInt(l[:i], 10, 64)
+	if err != nil {
+		return 0, false, false
+	}
+	mult := map[string]int64{"": 1, "b": 1, "k": 1000, "kb": 1024, "m": 1000 * 1000, "mb": 1 << 20, "g": 1000 * 1000 * 1000, "gb": 1 << 30}
+	unit := l[i:]
+	m, ok := mult[unit]
+	if !ok || v > (1<<62)/m {
+		return 0, false, false
+	}
+	return v * m, unit == "k" || unit == "m" || unit == "g", true
+}
+
+// dockerBytes parses a Docker memory size ("512M", "1.5g", "536870912"): binary units.
+func dockerBytes(s string) (int64, bool) {
+	l := strings.ToLower(strings.TrimSpace(s))
+	l = strings.TrimSuffix(l, "b")
+	mult := float64(1)
+	if l != "" {
+		switch l[len(l)-1] {
+		case 'k':
+			mult, l = 1<<10, l[:len(l)-1]
+		case 'm':
+			mult, l = 1<<20, l[:len(l)-1]
+		case 'g':
+			mult, l = 1<<30, l[:len(l)-1]
+		case 't':
+			mult, l = 1<<40, l[:len(l)-1]
+		}
+	}
+	f, err := strconv.ParseFloat(l, 64)
+	if err != nil || f < 0 {
+		return 0, false
+	}
+	return int64(f * mult), true
+}

@@ -1,0 +1,317 @@
+package lint
+
+// Rules is every rule, sorted by ID. IDs are stable and never reused: a retired rule keeps its ID
+// with a nil Check.
+var Rules = []*Rule{
+	{
+		ID: "GN401", Title: "image without a pinned tag", Severity: Warning,
+		Doc: "An image without a tag, or tagged latest, changes under a redeploy: two nodes can run different " +
+			"builds and a rollback does not roll back. Pin a version tag or a digest.",
+		Bad:   "image: redis\n",
+		Good:  "image: redis:6.2-alpine\n",
+		Check: checkImageTag,
+	},
+	{
+		ID: "GN402", Title: "healthcheck missing or disabled", Severity: Warning,
+		Doc: "Without a healthcheck Swarm only knows whether the process exists, not whether it serves; " +
+			"updates roll on and a wedged task is never replaced.",
+		Bad:   "services:\n  app:\n    image: app:1.0\n",
+		Good:  "services:\n  app:\n    image: app:1.0\n    healthcheck:\n      test: [CMD, /healthz]\n",
+		Check: checkHealthMissing,
+	},
+	{
+		ID: "GN403", Title: "restart policy missing", Severity: Warning,
+		Doc: "docker stack deploy ignores restart:. Without deploy.restart_policy a task that exits is restarted " +
+			"forever with no delay; say what you mean.",
+		Bad:   "    restart: always\n",
+		Good:  "    deploy:\n      restart_policy:\n        condition: any\n        delay: 5s\n        max_attempts: 3\n",
+		Check: checkRestartPolicy,
+	},
+	{
+		ID: "GN404", Title: "host access: privileged, host network or PID, Docker socket", Severity: Error,
+		Doc: "Privileged mode, the host's network or PID namespace and a mounted Docker socket each hand the " +
+			"container root on its node. A cache needs none of them.",
+		Bad:   "    volumes:\n      - /var/run/docker.sock:/var/run/docker.sock\n",
+		Good:  "    volumes:\n      - redis_data:/data\n",
+		Check: checkHostAccess,
+	},
+	{
+		ID: "PL201", Title: "published port", Severity: Error,
+		Doc: "Swarm publishes a port on every node's ingress, whatever host IP the file names (the IP is " +
+			"ignored). Services on the same overlay network reach each other without ports. Host-mode " +
+			"publishing needs a stackgen:ignore with a reason.",
+		Bad:   "    ports:\n      - \"127.0.0.1:6379:6379\"\n",
+		Good:  "    networks:\n      - app_main\n",
+		Check: checkPorts,
+	},
+	{
+		ID: "PL202", Title: "memory limit missing or off policy", Severity: Error,
+		Doc: "Every service declares deploy.resources.limits.memory equal to the policy (512M by default; " +
+			"memory.limit and memory.exact in .stackgen.yaml), so one service cannot starve a node.",
+		Bad:   "    deploy:\n      replicas: 1\n",
+		Good:  "    deploy:\n      resources:\n        limits:\n          memory: 512M\n",
+		Check: func(p *Pass) { checkMemory(p, "limits", p.Policy.Memory.Limit, "limit") },
+	},
+	{
+		ID: "PL203", Title: "memory reservation missing or off policy", Severity: Error,
+		Doc: "Every service declares deploy.resources.reservations.memory equal to the policy (256M by " +
+			"default), so the scheduler only places it where that memory is free.",
+		Bad:   "      resources:\n        limits:\n          memory: 512M\n",
+		Good:  "      resources:\n        limits:\n          memory: 512M\n        reservations:\n          memory: 256M\n",
+		Check: func(p *Pass) { checkMemory(p, "reservations", p.Policy.Memory.Reservation, "reservation") },
+	},
+	{
+		ID: "PL204", Title: "network not overlay, or attachable", Severity: Error,
+		Doc: "Swarm services talk over overlay networks; a bridge network declared in a stack does not span " +
+			"nodes. An attachable network lets any container on any node join it and reach the cache. A " +
+			"network shared with other stacks is declared external.",
+		Bad:   "networks:\n  app_main:\n    driver: overlay\n    attachable: true\n",
+		Good:  "networks:\n  app_main:\n    external: true\n",
+		Check: checkNetworks,
+	},
+	{
+		ID: "PL205", Title: "image not allowed by the policy", Severity: Error,
+		Doc:   "When the policy lists image patterns (images: in .stackgen.yaml), every service's image matches one.",
+		Bad:   "    image: someone/redis:6.2\n",
+		Good:  "    image: redis:6.2-alpine\n",
+		Check: checkImageAllowed,
+	},
+	{
+		ID: "PL206", Title: "required placement constraint missing", Severity: Error,
+		Doc:   "When the policy lists placement constraints (placement: in .stackgen.yaml), every service has them.",
+		Bad:   "      placement:\n        constraints: [node.role == worker]\n",
+		Good:  "      placement:\n        constraints:\n          - node.role == worker\n          - node.labels.wheel_analyzer.redis == true\n",
+		Check: checkPlacement,
+	},
+	{
+		ID: "RD301", Title: "redis without AOF persistence", Severity: Error,
+		Doc: "Without --appendonly yes a crash loses every write since the last RDB snapshot (up to 15 " +
+			"minutes with the usual schedule). The AOF is written before Redis replies.",
+		Bad:   "    command: [--save, \"900\", \"1\"]\n",
+		Good:  "    command: [--appendonly, \"yes\", --appendfsync, everysec]\n",
+		Check: checkAppendOnly,
+	},
+	{
+		ID: "RD302", Title: "appendfsync off policy", Severity: Error,
+		Doc: "The policy's fsync mode (everysec by default: at most about a second lost on a host crash, at " +
+			"little cost). no leaves it to the kernel (up to 30 s); always is slow.",
+		Bad:   "    command: [--appendonly, \"yes\", --appendfsync, \"no\"]\n",
+		Good:  "    command: [--appendonly, \"yes\", --appendfsync, everysec]\n",
+		Check: checkAppendFsync,
+	},
+	{
+		ID: "RD303", Title: "save schedule that Redis silently drops", Severity: Error,
+		Doc: "Each argv element after --save is one token. [--save, \"900 1\"] passes \"900 1\" as one token: " +
+			"Redis 6.2 then turns RDB snapshots off without a word (7.x accepts it). Pass each number as its " +
+			"own element; a value that is not pairs of integers is off on 6.2 and fatal on 7.x.",
+		Bad:   "    command: [--save, \"900 1\", --save, \"300 10\"]\n",
+		Good:  "    command: [--save, \"900\", \"1\", --save, \"300\", \"10\"]\n",
+		Check: checkSave,
+	},
+	{
+		ID: "RD304", Title: "redis without maxmemory", Severity: Error,
+		Doc: "Without --maxmemory a cache grows until the container's memory limit and the kernel OOM-kills " +
+			"it. Set it below the limit, with an eviction policy.",
+		Bad:   "    command: [--appendonly, \"yes\"]\n",
+		Good:  "    command: [--appendonly, \"yes\", --maxmemory, 384mb, --maxmemory-policy, allkeys-lru]\n",
+		Check: checkMaxMemoryMissing,
+	},
+	{
+		ID: "RD305", Title: "maxmemory in decimal or invalid units", Severity: Error,
+		Doc: "Redis reads 512m as 512,000,000 bytes and 512mb as 536,870,912; 512mib, 0.5gb and \"512 mb\" make " +
+			"it refuse to start. Use kb, mb or gb.",
+		Bad:   "    command: [--maxmemory, 384m]\n",
+		Good:  "    command: [--maxmemory, 384mb]\n",
+		Check: checkMaxMemoryUnits,
+	},
+	{
+		ID: "RD306", Title: "maxmemory without headroom below the memory limit", Severity: Error,
+		Doc: "BGSAVE and AOF rewrites fork: copy-on-write pages, client buffers and allocator overhead come on " +
+			"top of maxmemory. At the container's limit the cgroup OOM-kills Redis mid-save. Keep maxmemory at " +
+			"most the policy's ratio of the limit (0.75 by default).",
+		Bad:   "    command: [--maxmemory, 512mb]\n    deploy:\n      resources:\n        limits:\n          memory: 512M\n",
+		Good:  "    command: [--maxmemory, 384mb]\n    deploy:\n      resources:\n        limits:\n          memory: 512M\n",
+		Check: checkMaxMemoryHeadroom,
+	},
+	{
+		ID: "RD307", Title: "no eviction policy for a cache", Severity: Error,
+		Doc: "With maxmemory set and the default noeviction, a full cache makes every write fail. A cache " +
+			"evicts: allkeys-lru (or another allkeys-/volatile- policy).",
+		Bad:   "    command: [--maxmemory, 384mb]\n",
+		Good:  "    command: [--maxmemory, 384mb, --maxmemory-policy, allkeys-lru]\n",
+		Check: checkMaxMemoryPolicy,
+	},
+	{
+		ID: "RD308", Title: "literal password in the stack file", Severity: Error,
+		Doc: "A password in command, entrypoint, healthcheck or environment (--requirepass, redis-cli -a, " +
+			"REDIS_PASSWORD, a redis:// URL with credentials) is readable by anyone with docker service " +
+			"inspect and by every reviewer. Read it from a Swarm secret.",
+		Bad:   "    command: [--requirepass, hunter2]\n",
+		Good:  "    secrets: [redis_password]\n    entrypoint: [/bin/sh, -c, 'pw=\"$$(cat /run/secrets/redis_password)\" || exit 1; ...']\n",
+		Check: checkLiteralPassword,
+	},
+	{
+		ID: "RD309", Title: "redis without a password", Severity: Error,
+		Doc: "Without --requirepass, or with --requirepass \"\", every container on the network reads and " +
+			"writes the cache.",
+		Bad:   "    command: [--requirepass, \"\"]\n",
+		Good:  "    entrypoint: [/bin/sh, -c, 'pw=\"$$(cat /run/secrets/p)\" || exit 1; [ -n \"$$pw\" ] || exit 1; exec docker-entrypoint.sh redis-server --requirepass \"$$pw\" \"$$@\"', --]\n",
+		Check: checkRequirePass,
+	},
+	{
+		ID: "RD310", Title: "wrapper starts redis without a password when the secret is missing", Severity: Error,
+		Doc: "exec redis-server --requirepass \"$(cat F)\": when F is missing cat fails, the password is empty " +
+			"and Redis starts without one. Read into a variable with || exit 1 and refuse an empty one.",
+		Bad:   "      - exec docker-entrypoint.sh redis-server --requirepass \"$$(cat /run/secrets/p)\"\n",
+		Good:  "      - |\n        pw=\"$$(cat /run/secrets/p)\" || exit 1\n        [ -n \"$$pw\" ] || exit 1\n        exec docker-entrypoint.sh redis-server --requirepass \"$$pw\" \"$$@\"\n",
+		Check: checkWrapper,
+	},
+	{
+		ID: "RD311", Title: "redis-server by absolute path through docker-entrypoint.sh", Severity: Error,
+		Doc: "The official image's entrypoint fixes /data's owner and drops to user redis only when its first " +
+			"argument is exactly redis-server. /usr/local/bin/redis-server skips both: Redis runs as root.",
+		Bad:   "      exec docker-entrypoint.sh /usr/local/bin/redis-server \"$$@\"\n",
+		Good:  "      exec docker-entrypoint.sh redis-server \"$$@\"\n",
+		Check: checkAbsoluteServer,
+	},
+	{
+		ID: "RD312", Title: "healthcheck that proves nothing or writes", Severity: Error,
+		Doc: "Against a server with a password, redis-cli ping prints NOAUTH and exits 0: a check that does not " +
+			"authenticate, or trusts the exit code, is always healthy. incr/set checks also write on every " +
+			"run. Authenticate with REDISCLI_AUTH from the secret, PING, and compare the reply with PONG.",
+		Bad:   "      test: [CMD, redis-cli, --raw, incr, ping]\n",
+		Good:  "      test: [CMD, /bin/sh, -c, 'REDISCLI_AUTH=\"$$(cat /run/secrets/p)\" && export REDISCLI_AUTH && [ \"$$(redis-cli ping)\" = PONG ]']\n",
+		Check: checkHealthcheck,
+	},
+	{
+		ID: "RD313", Title: "mounted secret that nothing reads", Severity: Warning,
+		Doc: "The redis image does not read /run/secrets by itself. A secret mounted into a Redis service and " +
+			"named nowhere in its entrypoint, command, healthcheck or environment protects nothing; Redis " +
+			"probably runs without the password you meant.",
+		Bad:   "    secrets: [redis_password]\n    command: [--appendonly, \"yes\"]\n",
+		Good:  "    secrets: [redis_password]\n    entrypoint: [/bin/sh, -c, 'pw=\"$$(cat /run/secrets/redis_password)\" || exit 1; ...']\n",
+		Check: checkUnusedSecret,
+	},
+	{
+		ID: "RD314", Title: "append-only file without a volume at the data directory", Severity: Error,
+		Doc: "With --appendonly yes Redis writes to /data (or --dir). Without a volume there the AOF lives in " +
+			"the container's layer and every restart starts empty.",
+		Bad:   "    command: [--appendonly, \"yes\"]\n",
+		Good:  "    command: [--appendonly, \"yes\"]\n    volumes:\n      - redis_data:/data\n",
+		Check: checkAOFVolume,
+	},
+	{
+		ID: "RD315", Title: "node-local data without a single pinned replica", Severity: Warning,
+		Doc: "A local volume lives on one node. More replicas or global mode run independent servers; " +
+			"start-first updates run two servers on one AOF; without a placement constraint that pins one " +
+			"node (node.hostname, node.id or a node label), a rescheduled task starts empty elsewhere.",
+		Bad:   "    deploy:\n      replicas: 2\n      update_config:\n        order: start-first\n",
+		Good:  "    deploy:\n      replicas: 1\n      update_config:\n        order: stop-first\n      placement:\n        constraints: [node.labels.redis == true]\n",
+		Check: checkStateful,
+	},
+	{
+		ID: "SG001", Title: "inline ignore without a rule or a reason", Severity: Error,
+		Doc: "An ignore records why a finding is acceptable: # stackgen:ignore ID -- reason. Without a reason " +
+			"it does not suppress anything.",
+		Bad:  "    ports: [\"6379:6379\"] # stackgen:ignore PL201\n",
+		Good: "    ports: [\"6379:6379\"] # stackgen:ignore PL201 -- exporter scraped from the host, firewalled\n",
+	},
+	{
+		ID: "SG002", Title: "inline ignore that matches nothing", Severity: Warning,
+		Doc:  "An ignore that suppresses nothing is stale: the problem was fixed or moved. Remove it.",
+		Bad:  "    image: redis:6.2-alpine # stackgen:ignore GN401 -- pinned elsewhere\n",
+		Good: "    image: redis:6.2-alpine\n",
+	},
+	{
+		ID: "SG003", Title: "inline ignore names an unknown rule", Severity: Warning,
+		Doc:  "The ID in a stackgen:ignore must be one of stackgen lint --list-rules.",
+		Bad:  "    # stackgen:ignore PL999 -- typo\n",
+		Good: "    # stackgen:ignore PL201 -- host-mode port for the exporter\n",
+	},
+	{
+		ID: "SG004", Title: "inline ignore where ignores are disabled", Severity: Error,
+		Doc: "With --no-inline-ignores (a central CI) ignores in files do not count; exemptions belong in the " +
+			"policy file, where they are reviewed.",
+		Bad:  "    # stackgen:ignore PL201 -- trust me\n",
+		Good: "exemptions:\n  - service: exporter\n    rules: [PL201]\n    reason: scraped from the host\n",
+	},
+	{
+		ID: "SW101", Title: "key docker stack deploy rejects", Severity: Error,
+		Doc: "docker stack deploy validates against the Compose file format 3.x schema: top-level name: and " +
+			"include:, unknown service keys and x- keys under deploy are rejected with \"Additional property X " +
+			"is not allowed\".",
+		Bad:   "name: wheel_analyzer\nservices:\n",
+		Good:  "version: \"3.8\"\nservices:\n",
+		Check: checkUnknownKeys,
+	},
+	{
+		ID: "SW102", Title: "version that docker stack deploy rejects", Severity: Error,
+		Doc:   "version must be a quoted string from \"3.0\" to \"3.13\": an unquoted 3.8 is a number (\"version must be a string\").",
+		Bad:   "version: 3.8\n",
+		Good:  "version: \"3.8\"\n",
+		Check: checkVersion,
+	},
+	{
+		ID: "SW103", Title: "no version", Severity: Info,
+		Doc:   "Docker CLIs since 23 accept a file without version:, older ones do not. A quoted version keeps both working.",
+		Bad:   "services:\n",
+		Good:  "version: \"3.8\"\nservices:\n",
+		Check: checkVersionMissing,
+	},
+	{
+		ID: "SW104", Title: "forbidden property", Severity: Error,
+		Doc: "extends, mem_limit, memswap_limit, cpu_quota, cpu_shares, cpuset, volume_driver and volumes_from " +
+			"fail with \"Configuration contains forbidden properties\". Use deploy.resources.",
+		Bad:   "    mem_limit: 512m\n",
+		Good:  "    deploy:\n      resources:\n        limits:\n          memory: 512M\n",
+		Check: checkForbidden,
+	},
+	{
+		ID: "SW105", Title: "value of a type docker stack deploy rejects", Severity: Error,
+		Doc: "The stack loader is strict: memory, cpus, durations and uid/gid must be strings; published and " +
+			"target ports and secret modes must be numbers; command items and driver_opts values strings.",
+		Bad:   "          cpus: 0.5\n          memory: 512\n",
+		Good:  "          cpus: \"0.50\"\n          memory: 512M\n",
+		Check: checkTypes,
+	},
+	{
+		ID: "SW106", Title: "option docker stack deploy ignores", Severity: Warning,
+		Doc: "build, restart, container_name, privileged, security_opt, devices, links, network_mode and " +
+			"others are accepted and then ignored (some with a warning, depends_on and tmpfs silently); a host " +
+			"IP on a port is dropped. The file does not do what it says.",
+		Bad:   "    restart: always\n    depends_on: [db]\n",
+		Good:  "    deploy:\n      restart_policy:\n        condition: any\n",
+		Check: checkIgnored,
+	},
+	{
+		ID: "SW107", Title: "undefined network, volume, secret or config", Severity: Error,
+		Doc: "docker stack config accepts a reference to something the file does not declare; deploy then " +
+			"fails at the daemon (service redis: undefined secret \"x\").",
+		Bad:   "    secrets: [redis_password]\n# no top-level secrets:\n",
+		Good:  "    secrets: [redis_password]\nsecrets:\n  redis_password:\n    external: true\n",
+		Check: checkUndefined,
+	},
+	{
+		ID: "SW108", Title: "name Swarm refuses", Severity: Error,
+		Doc: "Swarm object names match [a-zA-Z0-9]+([a-zA-Z0-9-_.]*[a-zA-Z0-9])? and are at most 64 " +
+			"characters; the client does not check, the daemon refuses at deploy time.",
+		Bad:   "secrets:\n  redis password:\n    external: true\n",
+		Good:  "secrets:\n  redis_password:\n    external: true\n",
+		Check: checkNames,
+	},
+	{
+		ID: "SW109", Title: "invalid interpolation", Severity: Error,
+		Doc: "Every $ in a value starts a ${VAR}; a shell's $(...) or $var in a script must be written $$ or " +
+			"docker stack deploy fails with \"invalid interpolation format\".",
+		Bad:   "    entrypoint: [/bin/sh, -c, 'pw=\"$(cat /run/secrets/p)\"']\n",
+		Good:  "    entrypoint: [/bin/sh, -c, 'pw=\"$$(cat /run/secrets/p)\"']\n",
+		Check: checkInterpolation,
+	},
+	{
+		ID: "SW110", Title: "more than one YAML document", Severity: Warning,
+		Doc:   "docker stack deploy reads only the first document of a file; what follows --- is silently dropped.",
+		Bad:   "services:\n  a: {image: a:1}\n---\nservices:\n  b: {image: b:1}\n",
+		Good:  "services:\n  a: {image: a:1}\n  b: {image: b:1}\n",
+		Check: checkMultiDoc,
+	},
+}

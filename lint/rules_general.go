@@ -1,0 +1,110 @@
+package lint
+
+import (
+	"strings"
+
+	"go.yaml.in/yaml/v4"
+)
+
+func checkImageTag(p *Pass) {
+	for _, s := range p.Doc.Services {
+		k, img := Field(s.Node, "image")
+		if k == nil {
+			p.Reportf(s.Key, s.Name, "service %q has no image: docker stack deploy needs one (build: is ignored)", s.Name)
+			continue
+		}
+		name := p.Doc.Str(img)
+		if strings.Contains(name, "@") {
+			continue
+		}
+		last := name[strings.LastIndex(name, "/")+1:]
+		tag := ""
+		if i := strings.LastIndex(last, ":"); i >= 0 {
+			tag = last[i+1:]
+		}
+		switch tag {
+		case "":
+			p.Reportf(img, s.Name, "service %q: image %q has no tag, so it means latest: pin a version", s.Name, name)
+		case "latest":
+			p.Reportf(img, s.Name, "service %q: image %q moves under you: pin a version", s.Name, name)
+		}
+	}
+}
+
+func checkHealthMissing(p *Pass) {
+	for _, s := range p.Doc.Services {
+		k, hc := Field(s.Node, "healthcheck")
+		if k == nil {
+			p.Reportf(s.Key, s.Name, "service %q has no healthcheck: Swarm cannot tell a stuck task from a healthy one", s.Name)
+			continue
+		}
+		if _, dis := Field(hc, "disable"); dis != nil && p.Doc.Str(dis) == "true" {
+			p.Reportf(dis, s.Name, "service %q disables its healthcheck", s.Name)
+			continue
+		}
+		if _, test := Field(hc, "test"); test != nil {
+			if toks := p.Doc.Strs(test); len(toks) > 0 && toks[0] == "NONE" {
+				p.Reportf(test, s.Name, "service %q disables its healthcheck (NONE)", s.Name)
+			}
+		}
+	}
+}
+
+func checkRestartPolicy(p *Pass) {
+	for _, s := range p.Doc.Services {
+		if keyOf(s.Node, "deploy", "restart_policy") != nil {
+			continue
+		}
+		at := s.Key
+		if k := keyOf(s.Node, "deploy"); k != nil {
+			at = k
+		}
+		p.Reportf(at, s.Name, "service %q has no deploy.restart_policy (restart: is ignored by stack deploy)", s.Name)
+	}
+}
+
+func checkHostAccess(p *Pass) {
+	for _, s := range p.Doc.Services {
+		if _, v := Field(s.Node, "privileged"); v != nil && p.Doc.Str(v) == "true" {
+			p.Reportf(v, s.Name, "service %q asks for privileged mode", s.Name)
+		}
+		if _, v := Field(s.Node, "pid"); v != nil && p.Doc.Str(v) == "host" {
+			p.Reportf(v, s.Name, "service %q shares the host's PID namespace", s.Name)
+		}
+		if _, v := Field(s.Node, "network_mode"); v != nil && p.Doc.Str(v) == "host" {
+			p.Reportf(v, s.Name, "service %q uses the host's network", s.Name)
+		}
+		_, nets := Field(s.Node, "networks")
+		if nets != nil {
+			var refs []*yaml.Node
+			if nets.Kind == yaml.SequenceNode {
+				refs = nets.Content
+			}
+			for _, kv := range pairsOf(nets) {
+				refs = append(refs, kv[0])
+			}
+			for _, n := range refs {
+				if p.Doc.Str(n) == "host" || n.Value == "host" {
+					p.Reportf(n, s.Name, "service %q joins the host network", s.Name)
+				}
+			}
+		}
+		_, vols := Field(s.Node, "volumes")
+		for _, v := range seqItems(vols) {
+			if _, src, node := volumeSource(p.Doc, v); strings.HasSuffix(src, "docker.sock") {
+				p.Reportf(node, s.Name, "service %q mounts the Docker socket %s: root on every node", s.Name, src)
+			}
+		}
+	}
+}
+
+func pairsOf(n *yaml.Node) [][2]*yaml.Node {
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil
+	}
+	var out [][2]*yaml.Node
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		out = append(out, [2]*yaml.Node{n.Content[i], n.Content[i+1]})
+	}
+	return out
+}

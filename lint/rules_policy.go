@@ -1,0 +1,153 @@
+package lint
+
+import (
+	"strings"
+
+	"go.yaml.in/yaml/v4"
+
+	"github.com/webvig/stackgen/schemas"
+)
+
+func checkPorts(p *Pass) {
+	for _, s := range p.Doc.Services {
+		k, ports := Field(s.Node, "ports")
+		if k == nil {
+			continue
+		}
+		items := seqItems(ports)
+		if len(items) == 0 && ports.Kind != yaml.SequenceNode {
+			p.Reportf(k, s.Name, "service %q publishes ports", s.Name)
+		}
+		for _, port := range items {
+			desc, at := p.Doc.Str(port), port
+			if port.Kind == yaml.MappingNode {
+				_, pub := Field(port, "published")
+				_, tgt := Field(port, "target")
+				_, mode := Field(port, "mode")
+				desc = p.Doc.Str(tgt)
+				if pub != nil {
+					desc, at = p.Doc.Str(pub)+":"+desc, pub
+				}
+				if p.Doc.Str(mode) == "host" {
+					p.Reportf(mode, s.Name, "service %q publishes port %s in host mode; keep it only with a stackgen:ignore and a reason", s.Name, desc)
+					continue
+				}
+			}
+			p.Reportf(at, s.Name, "service %q publishes port %s on every Swarm node (remove ports:; services on the overlay network reach it directly)", s.Name, desc)
+		}
+	}
+}
+
+func checkMemory(p *Pass, kind, policyValue, policyName string) {
+	want, _ := dockerBytes(policyValue)
+	exact := p.Policy.Memory.Exact == nil || *p.Policy.Memory.Exact
+	for _, s := range p.Doc.Services {
+		res := Get(s.Node, "deploy", "resources", kind)
+		_, mem := Field(res, "memory")
+		if mem == nil {
+			at := s.Key
+			for _, path := range [][]string{{"deploy", "resources", kind}, {"deploy", "resources"}, {"deploy"}} {
+				if k := keyOf(s.Node, path...); k != nil {
+					at = k
+					break
+				}
+			}
+			p.Reportf(at, s.Name, "service %q has no deploy.resources.%s.memory; policy: %s", s.Name, kind, policyValue)
+			continue
+		}
+		got, ok := dockerBytes(p.Doc.Str(mem))
+		switch {
+		case !ok:
+			p.Reportf(mem, s.Name, "service %q: %s memory %q is not a Docker size such as 512M", s.Name, policyName, p.Doc.Str(mem))
+		case exact && got != want:
+			p.Reportf(mem, s.Name, "service %q: %s memory %s, policy says %s", s.Name, policyName, p.Doc.Str(mem), policyValue)
+		case !exact && got > want:
+			p.Reportf(mem, s.Name, "service %q: %s memory %s is above the policy's %s", s.Name, policyName, p.Doc.Str(mem), policyValue)
+		}
+	}
+}
+
+// keyOf is the key node at the end of a path, or nil.
+func keyOf(m *yaml.Node, keys ...string) *yaml.Node {
+	var k *yaml.Node
+	for _, key := range keys {
+		k, m = schemas.Field(m, key)
+		if k == nil {
+			return nil
+		}
+	}
+	return k
+}
+
+func checkNetworks(p *Pass) {
+	_, nets := Field(p.Doc.Root, "networks")
+	for _, kv := range schemas.Pairs(nets) {
+		name, n := kv[0].Value, schemas.Deref(kv[1])
+		_, ext := Field(n, "external")
+		if ext != nil && (p.Doc.Str(ext) == "true" || ext.Kind == yaml.MappingNode) {
+			continue
+		}
+		_, driver := Field(n, "driver")
+		if d := p.Doc.Str(driver); d != "overlay" {
+			at := kv[0]
+			if driver != nil {
+				at = driver
+			}
+			if d == "" {
+				d = "the default"
+			}
+			p.Reportf(at, "", "network %q uses %s driver; Swarm services need driver: overlay (or external: true)", name, d)
+		}
+		if _, att := Field(n, "attachable"); att != nil && p.Doc.Str(att) == "true" {
+			p.Reportf(att, "", "network %q is attachable: any container on a node can join it and reach the services", name)
+		}
+	}
+}
+
+func checkImageAllowed(p *Pass) {
+	if len(p.Policy.Images) == 0 {
+		return
+	}
+	for _, s := range p.Doc.Services {
+		k, img := Field(s.Node, "image")
+		if k == nil {
+			continue
+		}
+		if name := p.Doc.Str(img); !p.Policy.imageAllowed(name) {
+			p.Reportf(img, s.Name, "service %q: image %q is not allowed by the policy (%s)", s.Name, name, strings.Join(p.Policy.Images, ", "))
+		}
+	}
+}
+
+func checkPlacement(p *Pass) {
+	if len(p.Policy.Placement) == 0 {
+		return
+	}
+	for _, s := range p.Doc.Services {
+		have := map[string]bool{}
+		_, cons := Field(Get(s.Node, "deploy", "placement"), "constraints")
+		for _, c := range seqItems(cons) {
+			have[normalizeConstraint(p.Doc.Str(c))] = true
+		}
+		for _, want := range p.Policy.Placement {
+			if !have[normalizeConstraint(want)] {
+				at := s.Key
+				if k := keyOf(s.Node, "deploy", "placement", "constraints"); k != nil {
+					at = k
+				} else if k := keyOf(s.Node, "deploy"); k != nil {
+					at = k
+				}
+				p.Reportf(at, s.Name, "service %q lacks the placement constraint %q the policy requires", s.Name, want)
+			}
+		}
+	}
+}
+
+func normalizeConstraint(c string) string {
+	for _, op := range []string{"==", "!="} {
+		if l, r, ok := strings.Cut(c, op); ok {
+			return strings.TrimSpace(l) + op + strings.TrimSpace(r)
+		}
+	}
+	return strings.TrimSpace(c)
+}

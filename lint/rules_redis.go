@@ -1,0 +1,478 @@
+package lint
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v4"
+
+	"github.com/webvig/stackgen/schemas"
+)
+
+// forRedis runs fn for every service that runs redis-server and whose settings are all in the file.
+func forRedis(p *Pass, fn func(s *Service, a *redisArgv)) {
+	for _, s := range p.Doc.Services {
+		a, ok := p.Doc.redisArgs(s)
+		if ok {
+			fn(s, a)
+		}
+	}
+}
+
+// anchor is where to report a missing option: the command, else the entrypoint, else the service key.
+func anchor(s *Service, a *redisArgv) *yaml.Node {
+	if k := keyOf(s.Node, "command"); k != nil {
+		return k
+	}
+	if a.script != nil {
+		return a.script
+	}
+	if k := keyOf(s.Node, "entrypoint"); k != nil {
+		return k
+	}
+	return s.Key
+}
+
+func lastValue(o *redisOption) string {
+	if o == nil || len(o.values) == 0 {
+		return ""
+	}
+	return o.values[len(o.values)-1]
+}
+
+func checkAppendOnly(p *Pass) {
+	forRedis(p, func(s *Service, a *redisArgv) {
+		o := a.last("appendonly")
+		switch {
+		case o == nil && !a.configFile:
+			p.Reportf(anchor(s, a), s.Name, "redis service %q does not turn on AOF persistence: add --appendonly yes", s.Name)
+		case o != nil && strings.ToLower(lastValue(o)) != "yes":
+			p.Reportf(o.at(), s.Name, "redis service %q runs with --appendonly %s: a crash loses every write since the last RDB snapshot", s.Name, lastValue(o))
+		}
+	})
+}
+
+func checkAppendFsync(p *Pass) {
+	want := p.Policy.Redis.AppendFsync
+	forRedis(p, func(s *Service, a *redisArgv) {
+		o := a.last("appendfsync")
+		got := "everysec" // Redis's default
+		if o != nil {
+			got = strings.ToLower(lastValue(o))
+		} else if a.configFile {
+			return
+		}
+		if got != want {
+			at := anchor(s, a)
+			if o != nil {
+				at = o.at()
+			}
+			p.Reportf(at, s.Name, "redis service %q uses appendfsync %s; the policy wants --appendfsync %s", s.Name, got, want)
+		}
+	})
+}
+
+func checkSave(p *Pass) {
+	forRedis(p, func(s *Service, a *redisArgv) {
+		for _, o := range a.get("save") {
+			if len(o.values) == 1 && o.values[0] == "" {
+				continue // --save "" turns snapshots off on purpose
+			}
+			for _, v := range o.values {
+				if strings.ContainsAny(v, " \t") {
+					p.Reportf(o.node, s.Name, "redis service %q passes --save %q as one argument: Redis 6.2 silently turns RDB snapshots off; pass each number as its own element", s.Name, v)
+					return
+				}
+			}
+			ok := len(o.values) > 0 && len(o.values)%2 == 0
+			for _, v := range o.values {
+				if n, err := strconv.Atoi(v); err != nil || n < 0 {
+					ok = false
+				}
+			}
+			if !ok {
+				p.Reportf(o.node, s.Name, "redis service %q: --save %s is not pairs of integers (seconds changes): 6.2 turns snapshots off, 7.x refuses to start", s.Name, strings.Join(o.values, " "))
+			}
+		}
+	})
+}
+
+func checkMaxMemoryMissing(p *Pass) {
+	forRedis(p, func(s *Service, a *redisArgv) {
+		if a.last("maxmemory") == nil && !a.configFile {
+			p.Reportf(anchor(s, a), s.Name, "redis service %q sets no --maxmemory: it grows until the container's limit OOM-kills it", s.Name)
+		}
+	})
+}
+
+func checkMaxMemoryUnits(p *Pass) {
+	forRedis(p, func(s *Service, a *redisArgv) {
+		o := a.last("maxmemory")
+		if o == nil {
+			return
+		}
+		v := lastValue(o)
+		n, decimal, ok := redisBytes(v)
+		switch {
+		case !ok || len(o.values) != 1:
+			p.Reportf(o.at(), s.Name, "redis service %q: --maxmemory %q is not a size Redis accepts (bytes or kb, mb, gb): Redis refuses to start", s.Name, strings.Join(o.values, " "))
+		case decimal:
+			p.Reportf(o.at(), s.Name, "redis service %q: --maxmemory %s is decimal (%d bytes); use binary units: %s", s.Name, v, n, binaryHint(v))
+		}
+	})
+}
+
+func binaryHint(v string) string {
+	l := strings.ToLower(v)
+	return l + "b"
+}
+
+func checkMaxMemoryHeadroom(p *Pass) {
+	ratio := p.Policy.Redis.MaxMemoryRatio
+	forRedis(p, func(s *Service, a *redisArgv) {
+		o := a.last("maxmemory")
+		_, limNode := Field(Get(s.Node, "deploy", "resources", "limits"), "memory")
+		if o == nil || limNode == nil {
+			return
+		}
+		n, _, ok := redisBytes(lastValue(o))
+		limit, lok := dockerBytes(p.Doc.Str(limNode))
+		if !ok || !lok || limit == 0 {
+			return
+		}
+		if float64(n) > ratio*float64(limit) {
+			p.Reportf(o.at(), s.Name, "redis service %q: --maxmemory %s is %.0f%% of the %s memory limit; keep it at most %.0f%% (%s) to leave room for fork, buffers and overhead",
+				s.Name, lastValue(o), 100*float64(n)/float64(limit), p.Doc.Str(limNode), 100*ratio, humanMB(int64(ratio*float64(limit))))
+		}
+	})
+}
+
+func humanMB(n int64) string { return fmt.Sprintf("%dmb", n>>20) }
+
+func checkMaxMemoryPolicy(p *Pass) {
+	forRedis(p, func(s *Service, a *redisArgv) {
+		o := a.last("maxmemory-policy")
+		switch {
+		case o == nil && !a.configFile && a.last("maxmemory") != nil:
+			p.Reportf(anchor(s, a), s.Name, "redis service %q sets maxmemory without --maxmemory-policy: the default noeviction makes writes fail when the cache is full", s.Name)
+		case o != nil && strings.ToLower(lastValue(o)) == "noeviction":
+			p.Reportf(o.at(), s.Name, "redis service %q uses maxmemory-policy noeviction: a full cache fails writes; use allkeys-lru", s.Name)
+		}
+	})
+}
+
+var (
+	credURL      = regexp.MustCompile(`(?i)\b(rediss?|redis\+sentinel)://[^:@/\s]*:[^@\s]+@`)
+	passwordName = regexp.MustCompile(`(?i)(PASSWORD|PASSWD|REQUIREPASS|_PASS$|^PASS$|AUTH_TOKEN)`)
+)
+
+// literal reports whether a raw YAML value is a literal, not a ${VAR} or $var reference.
+func literal(raw string) bool { return raw != "" && !strings.Contains(raw, "$") }
+
+func checkLiteralPassword(p *Pass) {
+	for _, s := range p.Doc.Services {
+		a, isRedis := p.Doc.redisArgs(s)
+		if isRedis {
+			for _, o := range a.get("requirepass") {
+				if len(o.values) > 0 && literal(o.values[0]) && !(o.node == a.script) {
+					p.Reportf(o.at(), s.Name, "service %q has a literal password in --requirepass: it is visible in the service spec; read it from a secret", s.Name)
+				}
+			}
+		}
+		for _, key := range []string{"command", "entrypoint"} {
+			_, n := Field(s.Node, key)
+			checkCLIPassword(p, s, key, p.Doc.tokensRaw(n))
+		}
+		_, test := Field(Get(s.Node, "healthcheck"), "test")
+		checkCLIPassword(p, s, "healthcheck", p.Doc.tokensRaw(test))
+		_, env := Field(s.Node, "environment")
+		for _, kv := range envPairs(env) {
+			name, val := kv.name, kv.value
+			if passwordName.MatchString(name) && !strings.HasSuffix(strings.ToUpper(name), "_FILE") && literal(val.Value) {
+				p.Reportf(val, s.Name, "service %q sets %s to a literal password in environment; use a secret (%s_FILE=/run/secrets/...)", s.Name, name, name)
+			}
+			if credURL.MatchString(val.Value) && !strings.Contains(credURL.FindString(val.Value), "$") {
+				p.Reportf(val, s.Name, "service %q: %s holds a URL with a literal password; mount it as a secret", s.Name, name)
+			}
+		}
+	}
+}
+
+// tokensRaw lists argv elements as written (before interpolation), so "$VAR" stays visible.
+func (d *Document) tokensRaw(n *yaml.Node) []token {
+	if n == nil {
+		return nil
+	}
+	n = schemas.Deref(n)
+	var out []token
+	if n.Kind == yaml.SequenceNode {
+		for _, c := range n.Content {
+			c = schemas.Deref(c)
+			if len(n.Content) > 0 && (strings.Contains(c.Value, " ") || strings.Contains(c.Value, "\n")) {
+				for _, w := range shellWords(c.Value) {
+					out = append(out, token{w, c})
+				}
+				continue
+			}
+			out = append(out, token{c.Value, c})
+		}
+		return out
+	}
+	for _, w := range shellWords(n.Value) {
+		out = append(out, token{w, n})
+	}
+	return out
+}
+
+func checkCLIPassword(p *Pass, s *Service, where string, toks []token) {
+	for i, t := range toks {
+		if (t.s == "-a" || t.s == "--pass" || t.s == "--requirepass") && i+1 < len(toks) && literal(toks[i+1].s) {
+			if where == "entrypoint" || where == "command" {
+				if t.s == "--requirepass" {
+					continue // reported with the Redis options
+				}
+			}
+			p.Reportf(toks[i+1].n, s.Name, "service %q has a literal password after %s in %s; use REDISCLI_AUTH from a secret", s.Name, t.s, where)
+		}
+		if credURL.MatchString(t.s) && !strings.Contains(credURL.FindString(t.s), "$") {
+			p.Reportf(t.n, s.Name, "service %q has a URL with a literal password in %s", s.Name, where)
+		}
+	}
+}
+
+type envPair struct {
+	name  string
+	value *yaml.Node
+}
+
+// envPairs reads environment in map or list ("NAME=value") form.
+func envPairs(n *yaml.Node) []envPair {
+	if n == nil {
+		return nil
+	}
+	var out []envPair
+	switch n.Kind {
+	case yaml.MappingNode:
+		for _, kv := range schemas.Pairs(n) {
+			out = append(out, envPair{kv[0].Value, schemas.Deref(kv[1])})
+		}
+	case yaml.SequenceNode:
+		for _, c := range n.Content {
+			c = schemas.Deref(c)
+			name, val, _ := strings.Cut(c.Value, "=")
+			out = append(out, envPair{name, &yaml.Node{Kind: yaml.ScalarNode, Value: val, Line: c.Line, Column: c.Column}})
+		}
+	}
+	return out
+}
+
+func checkRequirePass(p *Pass) {
+	forRedis(p, func(s *Service, a *redisArgv) {
+		o := a.last("requirepass")
+		switch {
+		case o == nil && !a.configFile:
+			p.Reportf(anchor(s, a), s.Name, "redis service %q has no --requirepass: any container on its network can read and write the cache", s.Name)
+		case o != nil && (len(o.values) == 0 || o.values[0] == "" || o.values[0] == `""`):
+			p.Reportf(o.at(), s.Name, "redis service %q: --requirepass \"\" starts Redis without authentication", s.Name)
+		}
+	})
+}
+
+var guardedRead = `%s="?\$\(cat [^)]+\)"?\s*\|\|\s*(exit|\{)`
+
+func checkWrapper(p *Pass) {
+	forRedis(p, func(s *Service, a *redisArgv) {
+		script := a.scriptText
+		if script == "" || !strings.Contains(script, "/run/secrets/") {
+			return
+		}
+		words := shellWords(script)
+		for i, w := range words {
+			if w != "--requirepass" || i+1 >= len(words) {
+				continue
+			}
+			v := words[i+1]
+			if strings.Contains(v, "$(") || strings.Contains(v, "`") {
+				p.Reportf(a.script, s.Name, "redis service %q reads the secret inside the exec line: if the file is missing, cat fails, the password is empty and Redis starts without one", s.Name)
+				return
+			}
+			name := strings.Trim(strings.TrimPrefix(v, "$"), "{}")
+			if name == v || name == "" {
+				return
+			}
+			re := regexp.MustCompile(fmt.Sprintf(guardedRead, regexp.QuoteMeta(name)))
+			empty := regexp.MustCompile(`-[zn] "?\$\{?` + regexp.QuoteMeta(name) + `\b`)
+			if !re.MatchString(script) || !empty.MatchString(script) {
+				p.Reportf(a.script, s.Name, "redis service %q: the wrapper does not stop when the secret is missing or empty; use %s=\"$(cat FILE)\" || exit 1 and [ -n \"$%s\" ] || exit 1", s.Name, name, name)
+			}
+			return
+		}
+	})
+}
+
+func checkAbsoluteServer(p *Pass) {
+	for _, s := range p.Doc.Services {
+		var toks []token
+		for _, key := range []string{"entrypoint", "command"} {
+			_, n := Field(s.Node, key)
+			toks = append(toks, p.Doc.tokensRaw(n)...)
+		}
+		for i, t := range toks {
+			if !strings.HasSuffix(t.s, "docker-entrypoint.sh") || i+1 >= len(toks) {
+				continue
+			}
+			if next := toks[i+1].s; strings.HasPrefix(next, "/") && isRedisServer(next) {
+				p.Reportf(toks[i+1].n, s.Name, "service %q passes %s to docker-entrypoint.sh by path: the entrypoint then skips the chown and the switch to user redis, so Redis runs as root; write redis-server", s.Name, next)
+			}
+		}
+	}
+}
+
+var writeCommands = set("incr", "incrby", "decr", "set", "setex", "del", "lpush", "rpush", "hset", "expire", "append", "flushall", "flushdb")
+
+func checkHealthcheck(p *Pass) {
+	forRedis(p, func(s *Service, a *redisArgv) {
+		k, test := Field(Get(s.Node, "healthcheck"), "test")
+		if k == nil {
+			return
+		}
+		toks := p.Doc.tokensRaw(test)
+		if len(toks) > 0 && (toks[0].s == "CMD" || toks[0].s == "CMD-SHELL") {
+			toks = toks[1:]
+		}
+		if len(toks) == 1 || (len(toks) > 2 && toks[1].s == "-c") {
+			toks = append([]token{}, toks...)
+			last := toks[len(toks)-1]
+			toks = nil
+			for _, w := range shellWords(last.s) {
+				toks = append(toks, token{w, last.n})
+			}
+		}
+		text := ""
+		usesCLI, auth, compares := false, false, false
+		for i, t := range toks {
+			text += " " + t.s
+			if strings.HasSuffix(t.s, "redis-cli") {
+				usesCLI = true
+			}
+			if t.s == "-a" || t.s == "--pass" || t.s == "--user" || strings.Contains(t.s, "REDISCLI_AUTH") || strings.EqualFold(t.s, "auth") {
+				auth = true
+			}
+			if strings.Contains(t.s, "PONG") || t.s == "-e" || strings.Contains(t.s, "grep") {
+				compares = true
+			}
+			if usesCLI && writeCommands[strings.ToLower(t.s)] && i > 0 {
+				p.Reportf(test, s.Name, "redis service %q: the healthcheck runs %s, a write: every check changes the dataset and grows the AOF; use PING", s.Name, strings.ToUpper(t.s))
+				return
+			}
+		}
+		if !usesCLI {
+			return
+		}
+		if a.last("requirepass") != nil && !auth {
+			p.Reportf(test, s.Name, "redis service %q: the healthcheck does not authenticate: redis-cli prints NOAUTH and exits 0, so the check always passes", s.Name)
+			return
+		}
+		if !compares {
+			p.Reportf(test, s.Name, "redis service %q: the healthcheck trusts redis-cli's exit code, which is 0 on NOAUTH and other errors; compare the reply with PONG", s.Name)
+		}
+	})
+}
+
+func checkUnusedSecret(p *Pass) {
+	forRedis(p, func(s *Service, a *redisArgv) {
+		_, list := Field(s.Node, "secrets")
+		var texts []string
+		for _, key := range []string{"entrypoint", "command", "healthcheck", "environment"} {
+			if _, n := Field(s.Node, key); n != nil {
+				walkScalars(n, func(x *yaml.Node) { texts = append(texts, x.Value) })
+			}
+		}
+		all := strings.Join(texts, "\n")
+		for _, ref := range seqItems(list) {
+			target := refTarget(p.Doc, ref)
+			if target == "" {
+				continue
+			}
+			path := target
+			if !strings.HasPrefix(target, "/") {
+				path = "/run/secrets/" + target
+			}
+			if !strings.Contains(all, path) {
+				p.Reportf(ref, s.Name, "redis service %q mounts secret %q at %s but nothing reads it; the redis image does not", s.Name, target, path)
+			}
+		}
+	})
+}
+
+func dataDir(a *redisArgv) string {
+	if o := a.last("dir"); o != nil && lastValue(o) != "" {
+		return lastValue(o)
+	}
+	return "/data"
+}
+
+func checkAOFVolume(p *Pass) {
+	forRedis(p, func(s *Service, a *redisArgv) {
+		o := a.last("appendonly")
+		if o == nil || strings.ToLower(lastValue(o)) != "yes" {
+			return
+		}
+		dir := dataDir(a)
+		_, vols := Field(s.Node, "volumes")
+		for _, v := range seqItems(vols) {
+			if typ, _, _ := volumeSource(p.Doc, v); volumeTarget(p.Doc, v) == dir && typ != "tmpfs" {
+				return
+			}
+		}
+		p.Reportf(o.node, s.Name, "redis service %q writes its AOF to %s but no volume is mounted there: every restart starts empty", s.Name, dir)
+	})
+}
+
+var pinConstraint = regexp.MustCompile(`^node\.(hostname|id|labels\.[^=!\s]+)\s*==\s*\S+$`)
+
+func checkStateful(p *Pass) {
+	forRedis(p, func(s *Service, a *redisArgv) {
+		dir := dataDir(a)
+		var vol *yaml.Node
+		_, vols := Field(s.Node, "volumes")
+		for _, v := range seqItems(vols) {
+			if typ, src, _ := volumeSource(p.Doc, v); typ == "volume" && src != "" && volumeTarget(p.Doc, v) == dir && localVolume(p.Doc, src) {
+				vol = v
+			}
+		}
+		if vol == nil {
+			return
+		}
+		dep := Get(s.Node, "deploy")
+		depKey := keyOf(s.Node, "deploy")
+		if depKey == nil {
+			depKey = s.Key
+		}
+		if _, mode := Field(dep, "mode"); mode != nil && p.Doc.Str(mode) == "global" {
+			p.Reportf(mode, s.Name, "redis service %q keeps data on a node-local volume but runs in global mode: one Redis per node, each with its own data", s.Name)
+		}
+		if _, rep := Field(dep, "replicas"); rep != nil && p.Doc.Str(rep) != "1" {
+			p.Reportf(rep, s.Name, "redis service %q keeps data on a node-local volume with replicas: %s; independent servers do not share data, use 1", s.Name, p.Doc.Str(rep))
+		}
+		if _, order := Field(Get(dep, "update_config"), "order"); order != nil && p.Doc.Str(order) == "start-first" {
+			p.Reportf(order, s.Name, "redis service %q updates start-first: two servers would write one AOF; use stop-first", s.Name)
+		}
+		_, cons := Field(Get(dep, "placement"), "constraints")
+		for _, c := range seqItems(cons) {
+			if pinConstraint.MatchString(p.Doc.Str(c)) {
+				return
+			}
+		}
+		p.Reportf(depKey, s.Name, "redis service %q keeps data on a node-local volume but no placement constraint pins it to one node: a rescheduled task starts empty", s.Name)
+	})
+}
+
+// localVolume reports whether a declared volume uses the local driver (node-local data).
+func localVolume(d *Document, name string) bool {
+	_, v := Field(Get(d.Root, "volumes"), name)
+	_, drv := Field(v, "driver")
+	return drv == nil || d.Str(drv) == "local"
+}
