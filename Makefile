@@ -1,7 +1,7 @@
 # Thin aliases: `go test ./...` works without make once redis-server is installed.
 GO ?= go
 
-.PHONY: test deps build golden
+.PHONY: test deps build golden bench
 
 test: deps
 	$(GO) test -race -count=1 ./...
@@ -21,3 +21,8 @@ build:
 # Refresh golden files after checking that a render change is intended.
 golden:
 	$(GO) test ./generator -run TestGolden -update
+
+# Whole-process lint timings (one file, 1,000 files) and peak memory; see README "Speed".
+bench:
+	$(GO) test ./cmd/stackgen -run '^$$' -bench Lint -benchtime 20x
+	$(GO) test ./lint -run '^$$' -bench . -benchmem

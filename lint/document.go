@@ -32,6 +32,12 @@ type Document struct {
 	ignores []*ignore
 	env     func(string) (string, bool)
 	interp  map[*yaml.Node]interpolated
+	redis   map[*Service]redisResult
+}
+
+type redisResult struct {
+	args *redisArgv
+	ok   bool
 }
 
 type interpolated struct {

@@ -14,11 +14,24 @@ import (
 // forRedis runs fn for every service that runs redis-server and whose settings are all in the file.
 func forRedis(p *Pass, fn func(s *Service, a *redisArgv)) {
 	for _, s := range p.Doc.Services {
-		a, ok := p.Doc.redisArgs(s)
+		a, ok := p.Doc.redisOf(s)
 		if ok {
 			fn(s, a)
 		}
 	}
+}
+
+// redisOf is redisArgs, computed once per service for all the rules that need it.
+func (d *Document) redisOf(s *Service) (*redisArgv, bool) {
+	if d.redis == nil {
+		d.redis = map[*Service]redisResult{}
+	}
+	r, ok := d.redis[s]
+	if !ok {
+		r.args, r.ok = d.redisArgs(s)
+		d.redis[s] = r
+	}
+	return r.args, r.ok
 }
 
 // anchor is where to report a missing option: the command, else the entrypoint, else the service key.
@@ -173,7 +186,7 @@ func literal(raw string) bool { return raw != "" && !strings.Contains(raw, "$") 
 
 func checkLiteralPassword(p *Pass) {
 	for _, s := range p.Doc.Services {
-		a, isRedis := p.Doc.redisArgs(s)
+		a, isRedis := p.Doc.redisOf(s)
 		if isRedis {
 			for _, o := range a.get("requirepass") {
 				if len(o.values) > 0 && literal(o.values[0]) && !(o.node == a.script) {

@@ -320,6 +320,8 @@ func refTarget(d *Document, ref *yaml.Node) string {
 	return d.Str(s)
 }
 
+var serviceName = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]*$`)
+
 var swarmName = regexp.MustCompile(`^[a-zA-Z0-9]+(?:[a-zA-Z0-9-_.]*[a-zA-Z0-9])?$`)
 
 func checkNames(p *Pass) {
@@ -339,7 +341,7 @@ func checkNames(p *Pass) {
 		}
 	}
 	for _, s := range p.Doc.Services {
-		if len(s.Name) > 50 || !regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]*$`).MatchString(s.Name) {
+		if len(s.Name) > 50 || !serviceName.MatchString(s.Name) {
 			p.Reportf(s.Key, s.Name, "service name %q makes Swarm service names that are not DNS labels (letters, digits, '-', '_', '.'; STACK_SERVICE at most 63 characters)", s.Name)
 		}
 	}

@@ -290,6 +290,16 @@ func Field(m *yaml.Node, key string) (k, v *yaml.Node) {
 	if m.Kind != yaml.MappingNode {
 		return nil, nil
 	}
+	merges := false
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if k := m.Content[i]; k.Value == key && k.Tag != "!!merge" {
+			return k, deref(m.Content[i+1])
+		}
+		merges = merges || m.Content[i].Tag == "!!merge"
+	}
+	if !merges {
+		return nil, nil
+	}
 	for _, kv := range mappingPairs(m) {
 		if kv[0].Value == key {
 			return kv[0], deref(kv[1])
