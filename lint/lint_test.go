@@ -2,6 +2,7 @@ package lint_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"flag"
 	"os"
 	"os/exec"
@@ -254,6 +255,71 @@ func TestFormats(t *testing.T) {
 		}
 		if !strings.Contains(b.String(), "RD303") {
 			t.Errorf("%s output lacks RD303:\n%s", format, b.String())
+		}
+	}
+}
+
+// TestSARIF checks the parts of SARIF 2.1.0 that code scanning reads: version, the driver's rules with
+// help, and each result's rule index and region.
+func TestSARIF(t *testing.T) {
+	res := lintFixture(t, "testdata/redis/seed.yaml")
+	var b bytes.Buffer
+	if err := lint.Write(&b, "sarif", res, "test"); err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Version string `json:"version"`
+		Runs    []struct {
+			Tool struct {
+				Driver struct {
+					Name  string `json:"name"`
+					Rules []struct {
+						ID   string `json:"id"`
+						Help struct {
+							Text string `json:"text"`
+						} `json:"help"`
+					} `json:"rules"`
+				} `json:"driver"`
+			} `json:"tool"`
+			Results []struct {
+				RuleID    string `json:"ruleId"`
+				RuleIndex int    `json:"ruleIndex"`
+				Level     string `json:"level"`
+				Message   struct {
+					Text string `json:"text"`
+				} `json:"message"`
+				Locations []struct {
+					PhysicalLocation struct {
+						ArtifactLocation struct {
+							URI string `json:"uri"`
+						} `json:"artifactLocation"`
+						Region struct {
+							StartLine, StartColumn, EndLine, EndColumn int
+						} `json:"region"`
+					} `json:"physicalLocation"`
+				} `json:"locations"`
+			} `json:"results"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal(b.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.Version != "2.1.0" || len(doc.Runs) != 1 || doc.Runs[0].Tool.Driver.Name != "stackgen" {
+		t.Fatalf("bad SARIF envelope: %+v", doc)
+	}
+	run := doc.Runs[0]
+	if len(run.Tool.Driver.Rules) != len(lint.Rules) || len(run.Results) != len(res.Findings) {
+		t.Fatalf("%d rules, %d results", len(run.Tool.Driver.Rules), len(run.Results))
+	}
+	for _, r := range run.Results {
+		rule := run.Tool.Driver.Rules[r.RuleIndex]
+		if rule.ID != r.RuleID || rule.Help.Text == "" {
+			t.Errorf("result %s points at rule %s", r.RuleID, rule.ID)
+		}
+		reg := r.Locations[0].PhysicalLocation.Region
+		if reg.StartLine < 1 || reg.StartColumn < 1 || reg.EndLine < reg.StartLine || r.Message.Text == "" ||
+			(r.Level != "error" && r.Level != "warning" && r.Level != "note") {
+			t.Errorf("bad result %+v", r)
 		}
 	}
 }
