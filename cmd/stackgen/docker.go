@@ -82,7 +82,8 @@ func (d *docker) secretExists(name string) (bool, error) {
 		return true, nil
 	}
 	var de *dockerError
-	if errors.As(err, &de) && strings.Contains(strings.ToLower(de.stderr), "no such secret") {
+	// The daemon says "secret NAME not found"; older ones said "no such secret".
+	if errors.As(err, &de) && (strings.Contains(strings.ToLower(de.stderr), "no such secret") || strings.Contains(de.stderr, "not found")) {
 		return false, nil
 	}
 	return false, err

@@ -18,6 +18,8 @@ Usage:
     stackgen render [-o FILE] [OVERRIDES] [SPEC]
     stackgen secret seal|apply|env|names [OPTIONS] [SPEC]
     stackgen lint [OPTIONS] [FILE|DIR|-]...
+    stackgen deploy [OPTIONS] [SPEC]
+    stackgen verify [--restart-test] [SPEC]
     stackgen version
     stackgen help
 
@@ -25,6 +27,8 @@ Commands:
     render      Print the stack file for SPEC (default: the embedded Wheel Analyzer spec).
     secret      Seal the Redis password with age; create its Swarm secrets.
     lint        Check Compose/stack files against Swarm, Redis and the team's policy.
+    deploy      Preflight, create the secrets, deploy the stack and wait until it is healthy.
+    verify      Check the live service: auth, persistence, limits, network, volume, health.
     version     Print stackgen's version.
 
 Run "stackgen COMMAND --help" for a command's options.
@@ -104,6 +108,10 @@ func dispatch(e *env, args []string) error {
 		return cmdSecret(e, rest)
 	case "lint":
 		return cmdLint(e, rest)
+	case "deploy":
+		return cmdDeploy(e, rest)
+	case "verify":
+		return cmdVerify(e, rest)
 	case "version", "--version":
 		fmt.Fprintf(e.stdout, "stackgen %s\n", version())
 		return nil

@@ -327,38 +327,7 @@ func secretApply(e *env, c secretConfig) error {
 	if err := d.requireManager(); err != nil {
 		return err
 	}
-	url := []byte(spec.RedisURL(pw))
-	defer clear(url)
-	wanted := []struct {
-		name, kind string
-		value      []byte
-	}{
-		{spec.SecretName(sealed), "password", pw},
-		{spec.URLSecretName(sealed), "url", url},
-	}
-	for _, w := range wanted {
-		exists, err := d.secretExists(w.name)
-		if err != nil {
-			return failf("%v", err)
-		}
-		if exists {
-			fmt.Fprintf(e.stdout, "exists  %s\n", w.name)
-			continue
-		}
-		_, err = d.run(w.value, "secret", "create",
-			"--label", labelStack+"="+spec.Stack,
-			"--label", labelSpec+"="+spec.File,
-			"--label", labelKind+"="+w.kind,
-			w.name, "-")
-		if err != nil {
-			return failf("%v", err)
-		}
-		fmt.Fprintf(e.stdout, "created %s\n", w.name)
-	}
-	if c.prune {
-		return pruneSecrets(e, d, spec, []string{wanted[0].name, wanted[1].name})
-	}
-	return nil
+	return applySecrets(e, d, spec, sealed, pw, c.prune)
 }
 
 // pruneSecrets removes this stack's stackgen secrets that are neither current nor used by a service.

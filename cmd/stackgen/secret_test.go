@@ -37,7 +37,7 @@ case "$1 $2" in
 "info "*) echo "${FAKE_SWARM:-active true}" ;;
 "secret inspect")
 	[ -f "$FAKE/secrets/$last" ] && { echo x; exit 0; }
-	echo "Error response from daemon: no such secret: $last" >&2; exit 1 ;;
+	echo "Error response from daemon: secret $last not found" >&2; exit 1 ;;
 "secret create")
 	[ -n "$FAKE_FAIL_CREATE" ] && { echo "Error response from daemon: rpc error: boom" >&2; exit 1; }
 	cat > "$FAKE/secrets/$prev" ;;

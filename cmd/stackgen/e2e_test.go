@@ -1,0 +1,348 @@
+package main
+
+import (
+	"archive/tar"
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"filippo.io/age"
+)
+
+// The end-to-end test deploys the real stack on a real single-node Swarm. These machines reach no
+// image registry, so the test assembles its own image: Debian's redis-server and redis-cli with their
+// shared libraries, a static busybox for /bin/sh and friends, and testdata/image/docker-entrypoint.sh,
+// imported with `docker import`. It runs whenever `docker info` answers; without an engine it says so
+// and skips.
+
+const e2eImage = "stackgen-e2e/redis:test"
+
+// sh runs a command and fails the test with its output when it fails.
+func sh(t *testing.T, stdin []byte, name string, args ...string) string {
+	t.Helper()
+	out, err := shErr(stdin, name, args...)
+	if err != nil {
+		t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
+	}
+	return out
+}
+
+func shErr(stdin []byte, name string, args ...string) (string, error) {
+	cmd := exec.Command(name, args...)
+	if stdin != nil {
+		cmd.Stdin = bytes.NewReader(stdin)
+	}
+	out, err := cmd.CombinedOutput()
+	return string(out), err
+}
+
+func requireEngine(t *testing.T) {
+	t.Helper()
+	if _, err := exec.LookPath("docker"); err != nil {
+		t.Skip("end-to-end: no docker CLI on PATH, so no Swarm to deploy to (install docker.io to run it)")
+	}
+	if out, err := shErr(nil, "docker", "info", "--format", "{{.ServerVersion}}"); err != nil {
+		t.Skipf("end-to-end: `docker info` does not answer, so there is no engine to deploy to: %s", strings.TrimSpace(out))
+	}
+	for _, tool := range []string{"redis-server", "redis-cli", "busybox"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Fatalf("end-to-end: %s is not on PATH; the test image is built from it (apt-get install -y redis-server busybox-static, or make test)", tool)
+		}
+	}
+}
+
+// buildImage assembles the test image's root filesystem as a tar stream and imports it.
+func buildImage(t *testing.T) {
+	t.Helper()
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	added := map[string]bool{}
+	addDir := func(name string, mode int64) {
+		if added[name] {
+			return
+		}
+		added[name] = true
+		if err := tw.WriteHeader(&tar.Header{Typeflag: tar.TypeDir, Name: name + "/", Mode: mode}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var addParents func(p string)
+	addParents = func(p string) {
+		dir := filepath.Dir(p)
+		if dir == "." || dir == "/" || dir == "" {
+			return
+		}
+		addParents(dir)
+		addDir(strings.TrimPrefix(dir, "/"), 0o755)
+	}
+	addFile := func(name string, data []byte, mode int64) {
+		name = strings.TrimPrefix(name, "/")
+		if added[name] {
+			return
+		}
+		addParents("/" + name)
+		added[name] = true
+		if err := tw.WriteHeader(&tar.Header{Typeflag: tar.TypeReg, Name: name, Mode: mode, Size: int64(len(data))}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tw.Write(data); err != nil {
+			t.Fatal(err)
+		}
+	}
+	addHostFile := func(src, dst string) {
+		real, err := filepath.EvalSymlinks(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, err := os.ReadFile(real)
+		if err != nil {
+			t.Fatal(err)
+		}
+		addFile(dst, data, 0o755)
+	}
+	libRe := regexp.MustCompile(`(/\S+\.so[^\s]*)`)
+	for _, bin := range []string{"redis-server", "redis-cli"} {
+		path, _ := exec.LookPath(bin)
+		addHostFile(path, "/usr/bin/"+bin)
+		for _, m := range libRe.FindAllString(sh(t, nil, "ldd", path), -1) {
+			addHostFile(m, m)
+		}
+	}
+	bb, _ := exec.LookPath("busybox")
+	addHostFile(bb, "/bin/busybox")
+	for _, applet := range []string{"sh", "cat", "id", "find", "chown", "su", "ls", "grep", "sleep", "env"} {
+		name := "bin/" + applet
+		added[name] = true
+		if err := tw.WriteHeader(&tar.Header{Typeflag: tar.TypeSymlink, Name: name, Linkname: "busybox"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ep, err := os.ReadFile("testdata/image/docker-entrypoint.sh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addFile("/usr/local/bin/docker-entrypoint.sh", ep, 0o755)
+	addFile("/etc/passwd", []byte("root:x:0:0:root:/root:/bin/sh\nredis:x:999:999:redis:/data:/bin/sh\n"), 0o644)
+	addFile("/etc/group", []byte("root:x:0:\nredis:x:999:\n"), 0o644)
+	addDir("data", 0o755)
+	addDir("tmp", 0o1777)
+	addDir("run", 0o755)
+	if err := tw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	sh(t, buf.Bytes(), "docker", "import",
+		"--change", `ENTRYPOINT ["docker-entrypoint.sh"]`,
+		"--change", `CMD ["redis-server"]`,
+		"--change", "WORKDIR /data",
+		"--change", "ENV PATH=/usr/local/bin:/usr/bin:/bin",
+		"-", e2eImage)
+}
+
+// swarm makes sure this engine is a Swarm manager, and leaves afterwards only if it made it one.
+func swarm(t *testing.T) string {
+	t.Helper()
+	state := strings.TrimSpace(sh(t, nil, "docker", "info", "--format", "{{.Swarm.LocalNodeState}}"))
+	if state != "active" {
+		sh(t, nil, "docker", "swarm", "init", "--advertise-addr", "127.0.0.1")
+		t.Cleanup(func() {
+			_, _ = shErr(nil, "docker", "swarm", "leave", "--force")
+			_, _ = shErr(nil, "docker", "network", "rm", "docker_gwbridge") // made by swarm init
+		})
+	}
+	return strings.TrimSpace(sh(t, nil, "docker", "info", "--format", "{{.Swarm.NodeID}}"))
+}
+
+type e2e struct {
+	t                       *testing.T
+	dir, spec, key, network string
+	stack                   string
+	flags                   []string
+}
+
+func (x *e2e) stackgen(args ...string) (int, string, string) {
+	var out, errb bytes.Buffer
+	code := run(args, strings.NewReader(""), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func (x *e2e) must(args ...string) string {
+	x.t.Helper()
+	code, out, errs := x.stackgen(args...)
+	if code != 0 {
+		x.t.Fatalf("stackgen %s: exit %d\nstdout:\n%s\nstderr:\n%s", strings.Join(args, " "), code, out, errs)
+	}
+	return out
+}
+
+func (x *e2e) seal(pw string) {
+	x.t.Helper()
+	var out, errb bytes.Buffer
+	if code := run([]string{"secret", "seal", "-R", x.key + ".pub", x.spec}, strings.NewReader(pw), &out, &errb); code != 0 {
+		x.t.Fatalf("seal: %s", errb.String())
+	}
+}
+
+// container is the running task's container ID.
+func (x *e2e) container() string {
+	x.t.Helper()
+	d, err := findDocker()
+	if err != nil {
+		x.t.Fatal(err)
+	}
+	cid, err := runningContainer(d, x.stack+"_redis")
+	if err != nil {
+		x.t.Fatal(err)
+	}
+	return cid
+}
+
+// redis runs redis-cli in the container with the given password on stdin (the test's own secret).
+func (x *e2e) redis(pw string, args ...string) string {
+	x.t.Helper()
+	script := `read -r REDISCLI_AUTH; export REDISCLI_AUTH; exec redis-cli "$@"`
+	out, _ := shErr([]byte(pw+"\n"), "docker", append([]string{"exec", "-i", x.container(), "/bin/sh", "-c", script, "redis-cli"}, args...)...)
+	return strings.TrimSpace(out)
+}
+
+func TestEndToEndSwarm(t *testing.T) {
+	requireEngine(t)
+	node := swarm(t)
+	buildImage(t)
+	t.Cleanup(func() { _, _ = shErr(nil, "docker", "image", "rm", "-f", e2eImage) })
+
+	suffix := fmt.Sprintf("%d", time.Now().UnixNano()%1e6)
+	x := &e2e{t: t, dir: t.TempDir(), stack: "sge2e" + suffix, network: "sge2e_net" + suffix}
+	label := "sge2e" + suffix + ".redis"
+	x.spec = filepath.Join(x.dir, "stack.yaml")
+	x.key = filepath.Join(x.dir, "key.txt")
+	id, err := age.GenerateX25519Identity()
+	if err != nil {
+		t.Fatal(err)
+	}
+	write(t, x.key, []byte(id.String()+"\n"), 0o600)
+	write(t, x.key+".pub", []byte(id.Recipient().String()+"\n"), 0o644)
+	// A fast health check keeps the test short; everything else is the default spec's.
+	write(t, x.spec, []byte(`stack: `+x.stack+`
+image: `+e2eImage+`
+network: `+x.network+`
+memory: {limit: 512M, reservation: 256M}
+redis:
+  maxmemory: 384mb
+  maxmemory_policy: allkeys-lru
+  appendfsync: everysec
+  save: [[900, 1], [300, 10], [60, 10000]]
+placement:
+  constraints: [node.role == worker, node.labels.`+label+` == true]
+restart: {condition: any, delay: 1s, max_attempts: 3}
+healthcheck: {interval: 1s, timeout: 3s, retries: 3}
+password:
+  file: redis_password.age
+`), 0o644)
+	x.flags = []string{"-i", x.key, "--resolve-image", "never", "--wait", "90s"}
+	t.Cleanup(func() {
+		_, _ = shErr(nil, "docker", "stack", "rm", x.stack)
+		for i := 0; i < 60; i++ {
+			if out, _ := shErr(nil, "docker", "ps", "-aq", "--filter", "label=com.docker.stack.namespace="+x.stack); strings.TrimSpace(out) == "" {
+				break
+			}
+			time.Sleep(time.Second)
+		}
+		if out, _ := shErr(nil, "docker", "secret", "ls", "-q", "--filter", "label=com.stackgen.stack="+x.stack); strings.TrimSpace(out) != "" {
+			_, _ = shErr(nil, "docker", append([]string{"secret", "rm"}, strings.Fields(out)...)...)
+		}
+		for i := 0; i < 30; i++ {
+			if _, err := shErr(nil, "docker", "volume", "rm", x.stack+"_redis_data"); err == nil {
+				break
+			}
+			time.Sleep(time.Second)
+		}
+		_, _ = shErr(nil, "docker", "network", "rm", x.network)
+		_, _ = shErr(nil, "docker", "node", "update", "--label-rm", label, node)
+	})
+	first := "first password with spaces, $dollars and `ticks` é"
+	x.seal(first)
+
+	// Preflight failures change nothing: a missing network, then the seed's worker-only placement.
+	code, _, errs := x.stackgen(append([]string{"deploy"}, append(x.flags, x.spec)...)...)
+	if code != 2 || !strings.Contains(errs, `network "`+x.network+`" does not exist`) ||
+		!strings.Contains(errs, "docker network create --driver overlay --scope swarm "+x.network) {
+		t.Fatalf("deploy without the network: exit %d\n%s", code, errs)
+	}
+	code, _, errs = x.stackgen(append([]string{"deploy", "--create-network"}, append(x.flags, x.spec)...)...)
+	if code != 2 || !strings.Contains(errs, "no ready node satisfies the placement constraints") ||
+		!strings.Contains(errs, "node.role == worker never schedules") {
+		t.Fatalf("deploy on a manager-only swarm with node.role == worker: exit %d\n%s", code, errs)
+	}
+	if out, _ := shErr(nil, "docker", "secret", "ls", "-q", "--filter", "label=com.stackgen.stack="+x.stack); strings.TrimSpace(out) != "" {
+		t.Fatalf("a failed preflight created secrets: %s", out)
+	}
+	if _, err := shErr(nil, "docker", "network", "inspect", x.network); err == nil {
+		t.Fatal("a failed preflight created the network")
+	}
+
+	// The fitting placement for a one-node swarm: the label pin only.
+	sh(t, nil, "docker", "node", "update", "--label-add", label+"=true", node)
+	x.flags = append(x.flags, "--constraint", "node.labels."+label+" == true")
+	deployArgs := append([]string{"deploy", "--create-network"}, append(x.flags, x.spec)...)
+	out := x.must(deployArgs...)
+	if !strings.Contains(out, "deployed "+x.stack+"_redis: running and healthy") {
+		t.Fatalf("deploy output:\n%s", out)
+	}
+	verifyArgs := []string{"verify", "--restart-test", "--wait", "90s", "--constraint", "node.labels." + label + " == true", x.spec}
+	out = x.must(verifyArgs...)
+	t.Logf("verify --restart-test:\n%s", out)
+	if strings.Contains(out, "FAIL") || strings.Count(out, "ok  ") < 16 {
+		t.Fatalf("verify:\n%s", out)
+	}
+
+	// Kill the task's container: Swarm restarts it and the data is still there.
+	if got := x.redis(first, "set", "survivor", "yes"); got != "OK" {
+		t.Fatalf("SET: %s", got)
+	}
+	old := x.container()
+	sh(t, nil, "docker", "kill", old)
+	deadline := time.Now().Add(90 * time.Second)
+	for {
+		d, _ := findDocker()
+		if cid, err := runningContainer(d, x.stack+"_redis"); err == nil && cid != old {
+			if x.redis(first, "ping") == "PONG" {
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("Swarm did not restart the killed task within 90s")
+		}
+		time.Sleep(time.Second)
+	}
+	if got := x.redis(first, "get", "survivor"); got != "yes" {
+		t.Fatalf("after docker kill, GET survivor = %q", got)
+	}
+
+	// Rotate: re-seal and deploy; the service rolls to the new secret, the old password is refused.
+	second := "second password, rotated"
+	x.seal(second)
+	x.must(deployArgs...)
+	if got := x.redis(second, "ping"); got != "PONG" {
+		t.Fatalf("new password: PING = %q", got)
+	}
+	if got := x.redis(first, "ping"); !strings.Contains(got, "NOAUTH") && !strings.Contains(got, "WRONGPASS") && !strings.Contains(got, "AUTH failed") {
+		t.Fatalf("old password still works: %q", got)
+	}
+	if got := x.redis(second, "get", "survivor"); got != "yes" {
+		t.Fatalf("after rotation, GET survivor = %q", got)
+	}
+	x.must("verify", "--constraint", "node.labels."+label+" == true", x.spec)
+
+	// A missing password file stops deploy before anything changes.
+	os.Rename(filepath.Join(x.dir, "redis_password.age"), filepath.Join(x.dir, "gone.age"))
+	code, _, errs = x.stackgen(deployArgs...)
+	if code != 2 || !strings.Contains(errs, "password.file: redis_password.age: no such file") {
+		t.Fatalf("deploy with no password file: exit %d\n%s", code, errs)
+	}
+}
