@@ -1,10 +1,25 @@
 # Thin aliases: `go test ./...` works without make once redis-server is installed.
 GO ?= go
 
-.PHONY: test deps build golden bench
+.PHONY: test deps build golden bench fuzz
 
 test: deps
+	@$(MAKE) --no-print-directory fuzz FUZZTIME=2s
 	$(GO) test -race -count=1 ./...
+
+# Every fuzz target for FUZZTIME each (make test runs 2s each; run longer before a release:
+# make fuzz FUZZTIME=5m). A crash is saved under the package's testdata/fuzz/ and stays as a
+# regression case; commit it with the fix.
+FUZZTIME ?= 60s
+FUZZ_TARGETS = ./lint:FuzzLint ./lint:FuzzPolicy ./lint:FuzzIgnores ./lint:FuzzRedisArgs \
+	./generator:FuzzSpec ./generator:FuzzUnits ./cmd/stackgen:FuzzUnseal
+fuzz:
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; fn=$${t##*:}; \
+		echo "fuzz $$pkg $$fn for $(FUZZTIME)"; \
+		$(GO) test $$pkg -run '^$$' -fuzz "^$$fn\$$" -fuzztime $(FUZZTIME) >/dev/null || \
+			{ $(GO) test $$pkg -run "^$$fn\$$" -count=1; exit 1; }; \
+	done; echo "fuzz: 7 targets, no crash"
 
 # The runtime tests need a real redis-server and redis-cli, and the Swarm end-to-end test builds its
 # image from them and a static busybox; install them when missing (Debian/Ubuntu).

@@ -87,7 +87,7 @@ func parse(file string, data []byte, maxSize int) (*yaml.Node, []*yaml.Node, err
 		maxSize = MaxFileSize
 	}
 	if len(data) > maxSize {
-		return nil, nil, &InputError{File: file, Msg: fmt.Sprintf("file is %d bytes, over the %d-byte limit; raise it with --max-size if this is really a stack file", len(data), maxSize)}
+		return nil, nil, &InputError{File: file, Msg: fmt.Sprintf("file is larger than the %d-byte limit; raise it with --max-size if this is really a stack file", maxSize)}
 	}
 	if !utf8.Valid(data) || bytes.IndexByte(data, 0) >= 0 {
 		return nil, nil, &InputError{File: file, Msg: "not UTF-8 text; a Compose file is YAML"}
@@ -317,9 +317,9 @@ func (d *Document) Strs(n *yaml.Node) []string {
 func shellWords(s string) []string {
 	var out []string
 	var cur strings.Builder
-	inWord, quote := false, rune(0)
+	inWord, quote := false, byte(0)
 	for i := 0; i < len(s); i++ {
-		c := rune(s[i])
+		c := s[i] // bytes, not runes: multi-byte UTF-8 passes through untouched
 		switch {
 		case quote == 0 && (c == ' ' || c == '\t' || c == '\n'):
 			if inWord {
@@ -336,7 +336,7 @@ func shellWords(s string) []string {
 			cur.WriteByte(s[i])
 			inWord = true
 		default:
-			cur.WriteRune(c)
+			cur.WriteByte(c)
 			inWord = true
 		}
 	}

@@ -319,8 +319,14 @@ func deref(n *yaml.Node) *yaml.Node {
 }
 
 // mappingPairs lists a mapping's key/value pairs with "<<" merge keys expanded; explicit keys come
-// first so that they win over merged ones, as in YAML's merge semantics.
+// first so that they win over merged ones, as in YAML's merge semantics. Merges that loop back on
+// themselves (possible with anchors on ancestors) are followed once.
 func mappingPairs(m *yaml.Node) [][2]*yaml.Node {
+	return pairsOnce(m, map[*yaml.Node]bool{})
+}
+
+func pairsOnce(m *yaml.Node, seen map[*yaml.Node]bool) [][2]*yaml.Node {
+	seen[m] = true
 	var own, merged [][2]*yaml.Node
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		k, v := m.Content[i], m.Content[i+1]
@@ -331,8 +337,8 @@ func mappingPairs(m *yaml.Node) [][2]*yaml.Node {
 				srcs = v.Content
 			}
 			for _, src := range srcs {
-				if src = deref(src); src.Kind == yaml.MappingNode && src != m {
-					merged = append(merged, mappingPairs(src)...)
+				if src = deref(src); src.Kind == yaml.MappingNode && !seen[src] && len(seen) < 64 {
+					merged = append(merged, pairsOnce(src, seen)...)
 				}
 			}
 			continue
@@ -402,7 +408,7 @@ func (s *Schema) keys(path []string) []string {
 
 // maxNodes bounds how many nodes Plain visits, so that an alias bomb ("billion laughs") fails fast
 // instead of expanding into gigabytes.
-const maxNodes = 1 << 20
+const maxNodes = 1 << 18
 
 // Plain converts a YAML node tree into the plain values JSON Schema validation works on: maps with
 // string keys, slices, strings, int64, float64, bool and nil. Duplicate keys are an error, as are
@@ -415,7 +421,7 @@ func Plain(n *yaml.Node) (any, error) {
 func plain(n *yaml.Node, budget *int, depth int) (any, error) {
 	*budget--
 	if *budget < 0 {
-		return nil, &Error{Line: n.Line, Column: n.Column, Msg: "document expands to more than 1048576 nodes (alias bomb?)"}
+		return nil, &Error{Line: n.Line, Column: n.Column, Msg: "document has more than 262144 nodes once anchors and aliases are expanded (an alias bomb?); a Compose file has far fewer"}
 	}
 	if depth > 1000 {
 		return nil, &Error{Line: n.Line, Column: n.Column, Msg: "document is nested more than 1000 levels deep"}

@@ -44,7 +44,14 @@ case "$1 $2" in
 "secret ls") ls "$FAKE/secrets" ;;
 "secret rm") rm "$FAKE/secrets/$3" ;;
 "service ls") cat "$FAKE/services" 2>/dev/null ;;
-"service inspect") cat "$FAKE/service-secrets" 2>/dev/null ;;
+"service inspect")
+	if [ "$3" = --format ]; then cat "$FAKE/service-secrets" 2>/dev/null; exit 0; fi
+	echo "Status: Error: no such service: $last, Code: 1" >&2; exit 1 ;;
+"network inspect")
+	[ -f "$FAKE/network" ] && { cat "$FAKE/network"; exit 0; }
+	echo "Error response from daemon: network $last not found" >&2; exit 1 ;;
+"node ls") echo node1 ;;
+"node inspect") echo '[{"ID":"node1","Spec":{"Role":"manager","Availability":"active","Labels":{}},"Description":{"Hostname":"vm"},"Status":{"State":"ready"}}]' ;;
 *) echo "fake docker: unexpected $*" >&2; exit 3 ;;
 esac
 `
