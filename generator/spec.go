@@ -4,7 +4,6 @@ package generator
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -82,10 +81,10 @@ func ParseSpec(file string, data []byte) (*Spec, error) {
 	}
 	doc, err := schemas.ParseYAML(data)
 	if err != nil {
-		return nil, inFile(file, err)
+		return nil, schemas.InFile(file, err)
 	}
 	if err := schemas.Stack().Validate(doc); err != nil {
-		return nil, inFile(file, err)
+		return nil, schemas.InFile(file, err)
 	}
 	s := &Spec{
 		Service: "redis",
@@ -103,21 +102,6 @@ func ParseSpec(file string, data []byte) (*Spec, error) {
 }
 
 func intPtr(i int) *int { return &i }
-
-// inFile prefixes each joined error with the file name, keeping one problem per line.
-func inFile(file string, err error) error {
-	var errs []error
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		errs = j.Unwrap()
-	} else {
-		errs = []error{err}
-	}
-	out := make([]error, len(errs))
-	for i, e := range errs {
-		out[i] = fmt.Errorf("%s:%w", file, e)
-	}
-	return errors.Join(out...)
-}
 
 // Override sets one knob from a flag. The value is checked against the same schema definition as the
 // spec's own value; errors name the flag.

@@ -145,8 +145,14 @@ func Run(docs []*Document, opts Options) *Result {
 		found = append(found, d.applyIgnores(&found, pol, opts.NoInlineIgnores)...)
 		res.Findings = append(res.Findings, found...)
 	}
-	sort.SliceStable(res.Findings, func(i, j int) bool {
-		a, b := res.Findings[i], res.Findings[j]
+	SortFindings(res.Findings)
+	return res
+}
+
+// SortFindings orders findings by file, line, column and rule.
+func SortFindings(fs []Finding) {
+	sort.SliceStable(fs, func(i, j int) bool {
+		a, b := fs[i], fs[j]
 		if a.File != b.File {
 			return a.File < b.File
 		}
@@ -158,7 +164,6 @@ func Run(docs []*Document, opts Options) *Result {
 		}
 		return a.Rule < b.Rule
 	})
-	return res
 }
 
 // Worst is the highest severity among findings, 0 when there are none.

@@ -1,7 +1,6 @@
 package lint
 
 import (
-	"errors"
 	"fmt"
 	"path"
 	"sort"
@@ -67,7 +66,7 @@ func (p *Policy) defaults() {
 func ParsePolicy(file string, data []byte) (*Policy, error) {
 	doc, err := schemas.ParseYAML(data)
 	if err != nil {
-		return nil, prefixErrors(file, err)
+		return nil, schemas.InFile(file, err)
 	}
 	if len(doc.Content) == 0 {
 		p := DefaultPolicy()
@@ -75,7 +74,7 @@ func ParsePolicy(file string, data []byte) (*Policy, error) {
 		return p, nil
 	}
 	if err := schemas.Policy().Validate(doc); err != nil {
-		return nil, prefixErrors(file, err)
+		return nil, schemas.InFile(file, err)
 	}
 	p := &Policy{}
 	if err := doc.Decode(p); err != nil {
@@ -119,20 +118,6 @@ func ParsePolicy(file string, data []byte) (*Policy, error) {
 	}
 	p.defaults()
 	return p, nil
-}
-
-func prefixErrors(file string, err error) error {
-	var errs []error
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		errs = j.Unwrap()
-	} else {
-		errs = []error{err}
-	}
-	out := make([]error, len(errs))
-	for i, e := range errs {
-		out[i] = fmt.Errorf("%s:%w", file, e)
-	}
-	return errors.Join(out...)
 }
 
 // severity is the rule's severity under this policy: the most specific matching entry wins

@@ -189,7 +189,7 @@ func checkLiteralPassword(p *Pass) {
 		a, isRedis := p.Doc.redisOf(s)
 		if isRedis {
 			for _, o := range a.get("requirepass") {
-				if len(o.values) > 0 && literal(o.values[0]) && !(o.node == a.script) {
+				if len(o.values) > 0 && literal(o.values[0]) {
 					p.Reportf(o.at(), s.Name, "service %q has a literal password in --requirepass: it is visible in the service spec; read it from a secret", s.Name)
 				}
 			}

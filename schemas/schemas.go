@@ -121,6 +121,20 @@ func (s *Schema) Validate(doc *yaml.Node) error {
 	return errors.Join(errs...)
 }
 
+// InFile prefixes each of a joined list of positioned errors with the file name, keeping one problem
+// per line: "FILE:LINE:COL: ...".
+func InFile(file string, err error) error {
+	errs := []error{err}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		errs = j.Unwrap()
+	}
+	out := make([]error, len(errs))
+	for i, e := range errs {
+		out[i] = fmt.Errorf("%s:%w", file, e)
+	}
+	return errors.Join(out...)
+}
+
 // ValidateDef checks one value against a definition of the schema ("memory", "image", ...), for
 // values that come from flags rather than from a file.
 func (s *Schema) ValidateDef(def string, value any) error {

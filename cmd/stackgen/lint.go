@@ -8,7 +8,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 
 	"github.com/webvig/stackgen/lint"
@@ -195,16 +194,7 @@ func cmdLint(e *env, args []string) error {
 			}
 		}
 	}
-	sort.SliceStable(result.Findings, func(i, j int) bool {
-		a, b := result.Findings[i], result.Findings[j]
-		if a.File != b.File {
-			return a.File < b.File
-		}
-		if a.Line != b.Line {
-			return a.Line < b.Line
-		}
-		return a.Column < b.Column
-	})
+	lint.SortFindings(result.Findings)
 	w := bufio.NewWriter(e.stdout)
 	if err := lint.Write(w, c.format, result, version()); err != nil {
 		return failf("lint: %v", err)
