@@ -379,14 +379,18 @@ func waitConverged(e *env, d *docker, service string, before *serviceInfo, timeo
 		tasks, _ := serviceTasks(d, service)
 		running := false
 		state := "waiting for the service"
-		for _, t := range tasks {
+		pollErr := ""
+		for _, t := range tasks { // newest first
 			if t.desired == "Running" || t.desired == "Ready" {
 				state = "task " + strings.ToLower(firstWord(t.current))
 				running = running || strings.HasPrefix(t.current, "Running")
 			}
-			if t.err != "" {
-				lastErr = t.err
+			if t.err != "" && pollErr == "" {
+				pollErr = t.err
 			}
+		}
+		if pollErr != "" {
+			lastErr = pollErr
 		}
 		// A redeploy of an unchanged spec bumps the version but rolls nothing: only a changed spec
 		// must see its update complete.
@@ -397,7 +401,7 @@ func waitConverged(e *env, d *docker, service string, before *serviceInfo, timeo
 			if svc.UpdateStatus != nil {
 				state += ", update " + svc.UpdateStatus.State
 				if strings.HasPrefix(svc.UpdateStatus.State, "rollback") || svc.UpdateStatus.State == "paused" {
-					return &exitError{code: 1, err: fmt.Errorf("%s: update %s: %s", service, svc.UpdateStatus.State, svc.UpdateStatus.Message)}
+					return notConverged(d, service, lastErr, fmt.Errorf("%s: update %s: %s", service, svc.UpdateStatus.State, svc.UpdateStatus.Message))
 				}
 			}
 		}
@@ -409,21 +413,26 @@ func waitConverged(e *env, d *docker, service string, before *serviceInfo, timeo
 			return nil
 		}
 		if time.Now().After(deadline) {
-			xe := &exitError{code: 1, err: fmt.Errorf("%s did not become healthy within %s (%s)", service, timeout, state)}
-			if lastErr != "" {
-				xe.hint("last task error: %s", lastErr)
-			}
-			if logs, err := d.run(nil, "service", "logs", "--no-task-ids", "--tail", "10", service); err == nil {
-				for _, l := range strings.Split(strings.TrimSpace(logs), "\n") {
-					if l != "" {
-						xe.hint("log: %s", l)
-					}
-				}
-			}
-			return xe
+			return notConverged(d, service, lastErr, fmt.Errorf("%s did not become healthy within %s (%s)", service, timeout, state))
 		}
 		time.Sleep(time.Second)
 	}
+}
+
+// notConverged is a status-1 error with the task's last error and the service's last log lines.
+func notConverged(d *docker, service, lastErr string, err error) error {
+	xe := &exitError{code: 1, err: err}
+	if lastErr != "" {
+		xe.hint("last task error: %s", lastErr)
+	}
+	if logs, err := d.run(nil, "service", "logs", "--no-task-ids", "--tail", "10", service); err == nil {
+		for _, l := range strings.Split(strings.TrimSpace(logs), "\n") {
+			if l != "" {
+				xe.hint("log: %s", l)
+			}
+		}
+	}
+	return xe
 }
 
 func firstWord(s string) string {

@@ -339,6 +339,17 @@ password:
 	}
 	x.must("verify", "--constraint", "node.labels."+label+" == true", x.spec)
 
+	// A deploy that cannot converge exits 1 with the task's error; verify then fails too.
+	broken := append(append([]string{}, deployArgs...), "--image", "stackgen-e2e/missing:none", "--wait", "20s")
+	code, _, errs = x.stackgen(broken...)
+	if code != 1 || !strings.Contains(errs, "No such image: stackgen-e2e/missing:none") {
+		t.Fatalf("deploy of a missing image: exit %d, want 1 with the task's error\n%s", code, errs)
+	}
+	code, out, _ = x.stackgen("verify", "--constraint", "node.labels."+label+" == true", x.spec)
+	if code != 1 {
+		t.Fatalf("verify of a service with no running task: exit %d, want 1\n%s", code, out)
+	}
+
 	// A missing password file stops deploy before anything changes.
 	os.Rename(filepath.Join(x.dir, "redis_password.age"), filepath.Join(x.dir, "gone.age"))
 	code, _, errs = x.stackgen(deployArgs...)
