@@ -81,7 +81,7 @@ type Finding struct {
 	EndLine   int      `json:"end_line"`
 	EndColumn int      `json:"end_column"`
 	Message   string   `json:"message"`
-	Service   string   `json:"service,omitempty"`
+	Service   string   `json:"service"`
 }
 
 // Pass is what a rule's Check sees: one document, the policy, and a way to report.

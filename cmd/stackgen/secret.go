@@ -291,7 +291,11 @@ func decryptPassword(e *env, c secretConfig, spec *generator.Spec, sealed []byte
 		for _, s := range sources {
 			paths = append(paths, s.path+" ("+s.from+")")
 		}
-		return nil, failf("%v", err).hint("keys tried: %s", strings.Join(paths, ", "))
+		xe := failf("%v", err).hint("keys tried: %s", strings.Join(paths, ", "))
+		if strings.Contains(err.Error(), "no identity matched") {
+			return nil, xe.hint("ask someone who can decrypt it to re-seal it to your public key too (stackgen secret seal -r ...)")
+		}
+		return nil, xe.hint("restore %s from version control, or seal a new password: stackgen secret seal", name)
 	}
 	return pw, checkDecrypted(name, pw)
 }
