@@ -43,9 +43,7 @@ func parseIgnores(file string, data []byte) []*ignore {
 		idPart, reason, _ := strings.Cut(rest, "--")
 		ig := &ignore{file: file, line: n, column: loc[0] + 1, reason: strings.TrimSpace(reason), used: map[string]bool{},
 			standalone: strings.TrimSpace(line[:loc[0]]) == ""}
-		for _, id := range strings.FieldsFunc(idPart, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' }) {
-			ig.ids = append(ig.ids, id)
-		}
+		ig.ids = strings.FieldsFunc(idPart, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' })
 		out = append(out, ig)
 	}
 	return out

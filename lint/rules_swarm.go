@@ -3,7 +3,6 @@ package lint
 import (
 	"fmt"
 	"regexp"
-	"sort"
 	"strings"
 
 	"go.yaml.in/yaml/v4"
@@ -381,16 +380,6 @@ func checkMultiDoc(p *Pass) {
 		}
 		p.Reportf(d, "", "a second YAML document: docker stack deploy reads only the first and ignores this one")
 	}
-}
-
-// sortedKeys is for deterministic iteration in messages.
-func sortedKeys(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 var dockerBraced = regexp.MustCompile(`^\{[_a-zA-Z][_a-zA-Z0-9]*(:?[-?][^}]*)?\}`)

@@ -73,7 +73,7 @@ func parseRecipient(s string, ui *plugin.ClientUI) (age.Recipient, error) {
 	case strings.HasPrefix(s, "AGE-SECRET-KEY"):
 		return nil, errors.New("this is a private key, not a recipient; give its public key (age-keygen -y)")
 	}
-	return nil, errors.New("unknown recipient type; want age1..., age1pq1..., ssh-ed25519 ... or ssh-rsa ...")
+	return nil, errors.New("unknown recipient type (want age1, age1pq1, ssh-ed25519 or ssh-rsa)")
 }
 
 // parseRecipientsFile reads one recipient per line; blank lines and # comments are skipped.
