@@ -384,6 +384,9 @@ func waitConverged(e *env, d *docker, service string, before *serviceInfo, timeo
 			if t.desired == "Running" || t.desired == "Ready" {
 				state = "task " + strings.ToLower(firstWord(t.current))
 				running = running || strings.HasPrefix(t.current, "Running")
+				if h := taskHealth(d, t.id); h != "" {
+					state += ", health " + h
+				}
 			}
 			if t.err != "" && pollErr == "" {
 				pollErr = t.err
@@ -433,6 +436,19 @@ func notConverged(d *docker, service, lastErr string, err error) error {
 		}
 	}
 	return xe
+}
+
+// taskHealth is the health status of a task's container when it runs on this node, else "".
+func taskHealth(d *docker, task string) string {
+	cid, err := d.run(nil, "inspect", "--format", "{{.Status.ContainerStatus.ContainerID}}", task)
+	if cid = strings.TrimSpace(cid); err != nil || cid == "" {
+		return ""
+	}
+	h, err := d.run(nil, "container", "inspect", "--format", "{{if .State.Health}}{{.State.Health.Status}}{{end}}", cid)
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(h)
 }
 
 func firstWord(s string) string {
