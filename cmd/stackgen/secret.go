@@ -21,7 +21,7 @@ import (
 const secretUsage = `Usage:
     stackgen secret seal [-r RECIPIENT]... [-R FILE]... [--generate] [SPEC]
     stackgen secret apply [-i IDENTITY]... [--prune] [--allow-test-key] [OVERRIDES] [SPEC]
-    stackgen secret env [-i IDENTITY]... [-o FILE] [SPEC]
+    stackgen secret env [-i IDENTITY]... [-o FILE] [OVERRIDES] [SPEC]
     stackgen secret names [OVERRIDES] [SPEC]
 
 The Redis password lives in the repository encrypted with age, beside the spec (password.file).
@@ -99,9 +99,8 @@ func parseSecret(args []string) (secretConfig, error) {
 		}
 		if c.sub == "env" {
 			fs.StringVarP(&c.output, "output", "o", "", "")
-		} else {
-			defineOverrides(fs)
 		}
+		defineOverrides(fs)
 	default:
 		return c, failf("secret: unknown subcommand %q (want seal, apply, env or names)", c.sub).hint(`run "stackgen secret --help" for usage`)
 	}
@@ -115,7 +114,7 @@ func parseSecret(args []string) (secretConfig, error) {
 		return c, failf("secret %s: takes at most one SPEC, got %d", c.sub, fs.NArg()).hint(`run "stackgen secret --help" for usage`)
 	}
 	c.spec = fs.Arg(0)
-	if c.sub != "env" && c.sub != "seal" {
+	if c.sub != "seal" {
 		c.overrides = collectOverrides(fs)
 	}
 	return c, nil
@@ -384,7 +383,7 @@ func secretEnv(e *env, c secretConfig) error {
 		return failf("%s exists with mode %04o; the URL holds the password", c.output, st.Mode().Perm()).
 			hint("chmod 600 %s, or remove it", c.output)
 	}
-	spec, sealed, err := loadSpec(c.spec, nil)
+	spec, sealed, err := loadSpec(c.spec, c.overrides)
 	if err != nil {
 		return err
 	}

@@ -481,3 +481,14 @@ func TestEnvRefusesWideFiles(t *testing.T) {
 		t.Fatalf("exit %d, %q", code, errb.String())
 	}
 }
+
+func TestEnvFollowsStackOverride(t *testing.T) {
+	f := newSecretFixture(t)
+	f.mustRun("a good long password", "secret", "seal", "-r", f.recipient(), f.spec)
+	envFile := filepath.Join(t.TempDir(), "env")
+	f.mustRun("", "secret", "env", "-i", f.key, "--stack", "other", "-o", envFile, f.spec)
+	line, _ := os.ReadFile(envFile)
+	if !strings.Contains(string(line), "@other_redis:6379/0") {
+		t.Fatalf("env line %q does not name the overridden stack's service", line)
+	}
+}
