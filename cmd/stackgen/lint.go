@@ -157,6 +157,12 @@ func cmdLint(e *env, args []string) error {
 		return p, nil
 	}
 
+	if c.policy != "" {
+		// An explicit policy is checked before any file, so its errors are never hidden.
+		if _, err := policyFor(""); err != nil {
+			return err
+		}
+	}
 	var inputErrs []error
 	result := &lint.Result{}
 	run := func(d *lint.Document, file string) error {
