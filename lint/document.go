@@ -244,9 +244,6 @@ func (d *Document) index() {
 	sort.SliceStable(d.Services, func(i, j int) bool { return d.Services[i].Key.Line < d.Services[j].Key.Line })
 }
 
-// Files is how many files the document came from.
-func (d *Document) Files() []string { return d.files }
-
 func (d *Document) pos(n *yaml.Node) (string, int, int) {
 	if n == nil {
 		return d.files[0], 1, 1

@@ -80,9 +80,9 @@ func isRedisServer(s string) bool {
 
 // shellScript returns the script of a "sh -c SCRIPT ..." argv, and the tokens after it.
 func shellScript(toks []token) (*token, []token) {
-	for i := 0; i+2 < len(toks)+1 && i+1 < len(toks); i++ {
+	for i := 0; i+2 < len(toks); i++ {
 		base := toks[i].s[strings.LastIndex(toks[i].s, "/")+1:]
-		if (base == "sh" || base == "bash" || base == "ash" || base == "dash") && toks[i+1].s == "-c" && i+2 < len(toks) {
+		if (base == "sh" || base == "bash" || base == "ash" || base == "dash") && toks[i+1].s == "-c" {
 			return &toks[i+2], toks[i+3:]
 		}
 	}

@@ -93,20 +93,17 @@ func cmdDeploy(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	spec, sealed, err := loadSpec(c.spec, c.overrides)
-	if err != nil {
-		return err
-	}
-	rendered, err := generator.Render(spec, sealed)
-	if err != nil {
-		return failf("%w", err)
-	}
 	// Decrypting first proves the key before anything on the Swarm changes.
-	pw, err := decryptPassword(e, secretConfig{identities: c.identities, allowTestKey: c.allowTestKey}, spec, sealed)
+	spec, sealed, pw, err := unsealSpec(e, secretConfig{spec: c.spec, overrides: c.overrides,
+		identities: c.identities, allowTestKey: c.allowTestKey})
 	if err != nil {
 		return err
 	}
 	defer clear(pw)
+	rendered, err := generator.Render(spec, sealed)
+	if err != nil {
+		return failf("%w", err)
+	}
 	d, err := findDocker()
 	if err != nil {
 		return err

@@ -313,12 +313,19 @@ const (
 	labelKind  = "com.stackgen.kind"
 )
 
-func secretApply(e *env, c secretConfig) error {
-	spec, sealed, err := loadSpec(c.spec, c.overrides)
-	if err != nil {
-		return err
+// unsealSpec loads the spec and its sealed file and decrypts the password; the caller clears pw.
+func unsealSpec(e *env, c secretConfig) (spec *generator.Spec, sealed, pw []byte, err error) {
+	if spec, sealed, err = loadSpec(c.spec, c.overrides); err != nil {
+		return nil, nil, nil, err
 	}
-	pw, err := decryptPassword(e, c, spec, sealed)
+	if pw, err = decryptPassword(e, c, spec, sealed); err != nil {
+		return nil, nil, nil, err
+	}
+	return spec, sealed, pw, nil
+}
+
+func secretApply(e *env, c secretConfig) error {
+	spec, sealed, pw, err := unsealSpec(e, c)
 	if err != nil {
 		return err
 	}
@@ -383,11 +390,7 @@ func secretEnv(e *env, c secretConfig) error {
 		return failf("%s exists with mode %04o; the URL holds the password", c.output, st.Mode().Perm()).
 			hint("chmod 600 %s, or remove it", c.output)
 	}
-	spec, sealed, err := loadSpec(c.spec, c.overrides)
-	if err != nil {
-		return err
-	}
-	pw, err := decryptPassword(e, c, spec, sealed)
+	spec, _, pw, err := unsealSpec(e, c)
 	if err != nil {
 		return err
 	}
