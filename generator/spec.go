@@ -11,6 +11,7 @@ import (
 	"go.yaml.in/yaml/v4"
 
 	"github.com/webvig/stackgen/schemas"
+	"github.com/webvig/stackgen/yamlnode"
 )
 
 // Spec is a stack spec (schemas/stack.schema.json) after validation and defaults.
@@ -79,12 +80,12 @@ func ParseSpec(file string, data []byte) (*Spec, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, fmt.Errorf("%s: file is empty; see stacks/wheel_analyzer/stack.yaml for an example", file)
 	}
-	doc, err := schemas.ParseYAML(data)
+	doc, err := yamlnode.ParseYAML(data)
 	if err != nil {
-		return nil, schemas.InFile(file, err)
+		return nil, yamlnode.InFile(file, err)
 	}
 	if err := schemas.Stack().Validate(doc); err != nil {
-		return nil, schemas.InFile(file, err)
+		return nil, yamlnode.InFile(file, err)
 	}
 	s := &Spec{
 		Service: "redis",
@@ -188,7 +189,7 @@ func (s *Spec) Errorf(path, format string, args ...any) error {
 		if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
 			root = root.Content[0]
 		}
-		n, _ := schemas.Lookup(root, strings.Split(path, "."))
+		n, _ := yamlnode.Lookup(root, strings.Split(path, "."))
 		line, col = n.Line, n.Column
 	}
 	return fmt.Errorf("%s:%d:%d: %s: %s", s.File, line, col, path, msg)

@@ -13,7 +13,7 @@ import (
 	"github.com/compose-spec/compose-go/v2/template"
 	"go.yaml.in/yaml/v4"
 
-	"github.com/webvig/stackgen/schemas"
+	"github.com/webvig/stackgen/yamlnode"
 )
 
 // MaxFileSize is the default limit on one linted file.
@@ -107,8 +107,8 @@ func parse(file string, data []byte, maxSize int) (*yaml.Node, []*yaml.Node, err
 			if len(docs) > 0 {
 				break // Docker never reads past the first document
 			}
-			_, perr := schemas.ParseYAML(data)
-			var se *schemas.Error
+			_, perr := yamlnode.ParseYAML(data)
+			var se *yamlnode.Error
 			if errors.As(perr, &se) {
 				return nil, nil, &InputError{File: file, Line: se.Line, Column: se.Column, Msg: se.Msg}
 			}
@@ -120,8 +120,8 @@ func parse(file string, data []byte, maxSize int) (*yaml.Node, []*yaml.Node, err
 		return nil, nil, &InputError{File: file, Msg: "file holds no YAML document"}
 	}
 	// Expanding the tree once bounds alias bombs, depth and duplicate keys before any rule walks it.
-	if _, err := schemas.Plain(docs[0]); err != nil {
-		var se *schemas.Error
+	if _, err := yamlnode.Plain(docs[0]); err != nil {
+		var se *yamlnode.Error
 		if errors.As(err, &se) {
 			return nil, nil, &InputError{File: file, Line: se.Line, Column: se.Column, Msg: se.Msg}
 		}
@@ -147,7 +147,7 @@ func Merge(files []string, datas [][]byte, env Env, maxSize int) (*Document, err
 		}
 		roots = append(roots, root)
 		ignores = append(ignores, parseIgnores(file, datas[i])...)
-		plain, _ := schemas.Plain(root)
+		plain, _ := yamlnode.Plain(root)
 		m, _ := plain.(map[string]any)
 		if merged == nil {
 			merged = m
@@ -208,14 +208,14 @@ func (d *Document) annotate(n *yaml.Node, path []string, files []string, roots [
 	}
 }
 
-// lookupExact is schemas.Lookup that reports a missing path as nil.
+// lookupExact is yamlnode.Lookup that reports a missing path as nil.
 func lookupExact(root *yaml.Node, path []string) (v, k *yaml.Node) {
 	n := root
 	for _, tok := range path {
-		n = schemas.Deref(n)
+		n = yamlnode.Deref(n)
 		switch n.Kind {
 		case yaml.MappingNode:
-			k, n = schemas.Field(n, tok)
+			k, n = yamlnode.Field(n, tok)
 			if n == nil {
 				return nil, nil
 			}
@@ -234,12 +234,12 @@ func lookupExact(root *yaml.Node, path []string) (v, k *yaml.Node) {
 
 func (d *Document) index() {
 	d.interp = map[*yaml.Node]interpolated{}
-	_, services := schemas.Field(d.Root, "services")
+	_, services := yamlnode.Field(d.Root, "services")
 	if services == nil || services.Kind != yaml.MappingNode {
 		return
 	}
-	for _, kv := range schemas.Pairs(services) {
-		d.Services = append(d.Services, &Service{Name: kv[0].Value, Key: kv[0], Node: schemas.Deref(kv[1])})
+	for _, kv := range yamlnode.Pairs(services) {
+		d.Services = append(d.Services, &Service{Name: kv[0].Value, Key: kv[0], Node: yamlnode.Deref(kv[1])})
 	}
 	sort.SliceStable(d.Services, func(i, j int) bool { return d.Services[i].Key.Line < d.Services[j].Key.Line })
 }
@@ -266,7 +266,7 @@ func (d *Document) interpolate(n *yaml.Node) (string, error) {
 	if n == nil {
 		return "", nil
 	}
-	n = schemas.Deref(n)
+	n = yamlnode.Deref(n)
 	if n.Kind != yaml.ScalarNode {
 		return "", nil
 	}
@@ -295,7 +295,7 @@ func (d *Document) Strs(n *yaml.Node) []string {
 	if n == nil {
 		return nil
 	}
-	n = schemas.Deref(n)
+	n = yamlnode.Deref(n)
 	switch n.Kind {
 	case yaml.SequenceNode:
 		out := make([]string, 0, len(n.Content))
@@ -344,12 +344,12 @@ func shellWords(s string) []string {
 }
 
 // Field is a service's (or any mapping's) key and value.
-func Field(m *yaml.Node, key string) (k, v *yaml.Node) { return schemas.Field(m, key) }
+func Field(m *yaml.Node, key string) (k, v *yaml.Node) { return yamlnode.Field(m, key) }
 
 // Get follows a path of keys; nil when any is missing.
 func Get(m *yaml.Node, keys ...string) *yaml.Node {
 	for _, k := range keys {
-		_, m = schemas.Field(m, k)
+		_, m = yamlnode.Field(m, k)
 		if m == nil {
 			return nil
 		}
@@ -359,12 +359,12 @@ func Get(m *yaml.Node, keys ...string) *yaml.Node {
 
 // walkScalars calls fn on every scalar value (not keys) under n.
 func walkScalars(n *yaml.Node, fn func(*yaml.Node)) {
-	n = schemas.Deref(n)
+	n = yamlnode.Deref(n)
 	switch n.Kind {
 	case yaml.ScalarNode:
 		fn(n)
 	case yaml.MappingNode:
-		for _, kv := range schemas.Pairs(n) {
+		for _, kv := range yamlnode.Pairs(n) {
 			walkScalars(kv[1], fn)
 		}
 	case yaml.SequenceNode:

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/webvig/stackgen/schemas"
+	"github.com/webvig/stackgen/yamlnode"
 )
 
 // Policy is a team's lint policy (.stackgen.yaml, schemas/policy.schema.json).
@@ -64,9 +65,9 @@ func (p *Policy) defaults() {
 
 // ParsePolicy validates a policy file against its schema. Errors carry file:line:col.
 func ParsePolicy(file string, data []byte) (*Policy, error) {
-	doc, err := schemas.ParseYAML(data)
+	doc, err := yamlnode.ParseYAML(data)
 	if err != nil {
-		return nil, schemas.InFile(file, err)
+		return nil, yamlnode.InFile(file, err)
 	}
 	if len(doc.Content) == 0 {
 		p := DefaultPolicy()
@@ -74,7 +75,7 @@ func ParsePolicy(file string, data []byte) (*Policy, error) {
 		return p, nil
 	}
 	if err := schemas.Policy().Validate(doc); err != nil {
-		return nil, schemas.InFile(file, err)
+		return nil, yamlnode.InFile(file, err)
 	}
 	p := &Policy{}
 	if err := doc.Decode(p); err != nil {
@@ -88,7 +89,7 @@ func ParsePolicy(file string, data []byte) (*Policy, error) {
 				return nil
 			}
 		}
-		n, k := schemas.Lookup(root, keyPath)
+		n, k := yamlnode.Lookup(root, keyPath)
 		if k != nil {
 			n = k
 		}

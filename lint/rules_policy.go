@@ -5,7 +5,7 @@ import (
 
 	"go.yaml.in/yaml/v4"
 
-	"github.com/webvig/stackgen/schemas"
+	"github.com/webvig/stackgen/yamlnode"
 )
 
 func checkPorts(p *Pass) {
@@ -71,7 +71,7 @@ func checkMemory(p *Pass, kind, policyValue, policyName string) {
 func keyOf(m *yaml.Node, keys ...string) *yaml.Node {
 	var k *yaml.Node
 	for _, key := range keys {
-		k, m = schemas.Field(m, key)
+		k, m = yamlnode.Field(m, key)
 		if k == nil {
 			return nil
 		}
@@ -81,8 +81,8 @@ func keyOf(m *yaml.Node, keys ...string) *yaml.Node {
 
 func checkNetworks(p *Pass) {
 	_, nets := Field(p.Doc.Root, "networks")
-	for _, kv := range schemas.Pairs(nets) {
-		name, n := kv[0].Value, schemas.Deref(kv[1])
+	for _, kv := range yamlnode.Pairs(nets) {
+		name, n := kv[0].Value, yamlnode.Deref(kv[1])
 		_, ext := Field(n, "external")
 		if ext != nil && (p.Doc.Str(ext) == "true" || ext.Kind == yaml.MappingNode) {
 			continue

@@ -8,7 +8,7 @@ import (
 
 	"go.yaml.in/yaml/v4"
 
-	"github.com/webvig/stackgen/schemas"
+	"github.com/webvig/stackgen/yamlnode"
 )
 
 // forRedis runs fn for every service that runs redis-server and whose settings are all in the file.
@@ -218,11 +218,11 @@ func (d *Document) tokensRaw(n *yaml.Node) []token {
 	if n == nil {
 		return nil
 	}
-	n = schemas.Deref(n)
+	n = yamlnode.Deref(n)
 	var out []token
 	if n.Kind == yaml.SequenceNode {
 		for _, c := range n.Content {
-			c = schemas.Deref(c)
+			c = yamlnode.Deref(c)
 			if len(n.Content) > 0 && (strings.Contains(c.Value, " ") || strings.Contains(c.Value, "\n")) {
 				for _, w := range shellWords(c.Value) {
 					out = append(out, token{w, c})
@@ -268,12 +268,12 @@ func envPairs(n *yaml.Node) []envPair {
 	var out []envPair
 	switch n.Kind {
 	case yaml.MappingNode:
-		for _, kv := range schemas.Pairs(n) {
-			out = append(out, envPair{kv[0].Value, schemas.Deref(kv[1])})
+		for _, kv := range yamlnode.Pairs(n) {
+			out = append(out, envPair{kv[0].Value, yamlnode.Deref(kv[1])})
 		}
 	case yaml.SequenceNode:
 		for _, c := range n.Content {
-			c = schemas.Deref(c)
+			c = yamlnode.Deref(c)
 			name, val, _ := strings.Cut(c.Value, "=")
 			out = append(out, envPair{name, &yaml.Node{Kind: yaml.ScalarNode, Value: val, Line: c.Line, Column: c.Column}})
 		}

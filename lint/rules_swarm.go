@@ -7,7 +7,7 @@ import (
 
 	"go.yaml.in/yaml/v4"
 
-	"github.com/webvig/stackgen/schemas"
+	"github.com/webvig/stackgen/yamlnode"
 )
 
 // What Docker's stack loader (Compose file format 3.x) knows. Keys outside these sets are rejected
@@ -53,7 +53,7 @@ func set(keys ...string) map[string]bool {
 }
 
 func checkUnknownKeys(p *Pass) {
-	for _, kv := range schemas.Pairs(p.Doc.Root) {
+	for _, kv := range yamlnode.Pairs(p.Doc.Root) {
 		k := kv[0].Value
 		switch {
 		case k == "name" || k == "include":
@@ -67,14 +67,14 @@ func checkUnknownKeys(p *Pass) {
 			p.Reportf(s.Key, s.Name, "services.%s must be a mapping", s.Name)
 			continue
 		}
-		for _, kv := range schemas.Pairs(s.Node) {
+		for _, kv := range yamlnode.Pairs(s.Node) {
 			k := kv[0].Value
 			if !serviceKeys[k] && !forbiddenKeys[k] && !strings.HasPrefix(k, "x-") {
 				p.Reportf(kv[0], s.Name, "services.%s Additional property %s is not allowed", s.Name, k)
 			}
 		}
 		_, dep := Field(s.Node, "deploy")
-		for _, kv := range schemas.Pairs(dep) {
+		for _, kv := range yamlnode.Pairs(dep) {
 			if k := kv[0].Value; !deployKeys[k] {
 				p.Reportf(kv[0], s.Name, "services.%s.deploy Additional property %s is not allowed", s.Name, k)
 			}
@@ -84,7 +84,7 @@ func checkUnknownKeys(p *Pass) {
 
 func checkForbidden(p *Pass) {
 	for _, s := range p.Doc.Services {
-		for _, kv := range schemas.Pairs(s.Node) {
+		for _, kv := range yamlnode.Pairs(s.Node) {
 			if forbiddenKeys[kv[0].Value] {
 				p.Reportf(kv[0], s.Name, "service %q uses %s: docker stack deploy fails with \"Configuration contains forbidden properties\"", s.Name, kv[0].Value)
 			}
@@ -174,8 +174,8 @@ func checkTypes(p *Pass) {
 		}
 	}
 	_, nets := Field(p.Doc.Root, "networks")
-	for _, kv := range schemas.Pairs(nets) {
-		for _, opt := range schemas.Pairs(Get(kv[1], "driver_opts")) {
+	for _, kv := range yamlnode.Pairs(nets) {
+		for _, opt := range yamlnode.Pairs(Get(kv[1], "driver_opts")) {
 			str(opt[1], "", "networks."+kv[0].Value+".driver_opts."+opt[0].Value)
 		}
 	}
@@ -185,20 +185,20 @@ func seqItems(n *yaml.Node) []*yaml.Node {
 	if n == nil {
 		return nil
 	}
-	n = schemas.Deref(n)
+	n = yamlnode.Deref(n)
 	if n.Kind != yaml.SequenceNode {
 		return nil
 	}
 	out := make([]*yaml.Node, len(n.Content))
 	for i, c := range n.Content {
-		out[i] = schemas.Deref(c)
+		out[i] = yamlnode.Deref(c)
 	}
 	return out
 }
 
 func checkIgnored(p *Pass) {
 	for _, s := range p.Doc.Services {
-		for _, kv := range schemas.Pairs(s.Node) {
+		for _, kv := range yamlnode.Pairs(s.Node) {
 			if why, ok := ignoredKeys[kv[0].Value]; ok {
 				p.Reportf(kv[0], s.Name, "service %q: %s is ignored by docker stack deploy (%s)", s.Name, kv[0].Value, why)
 			}
@@ -217,7 +217,7 @@ func checkUndefined(p *Pass) {
 	declared := func(kind string) map[string]bool {
 		_, m := Field(p.Doc.Root, kind)
 		out := map[string]bool{}
-		for _, kv := range schemas.Pairs(m) {
+		for _, kv := range yamlnode.Pairs(m) {
 			out[kv[0].Value] = true
 		}
 		return out
@@ -233,7 +233,7 @@ func checkUndefined(p *Pass) {
 				refs[n] = p.Doc.Str(n)
 			}
 		case netList.Kind == yaml.MappingNode:
-			for _, kv := range schemas.Pairs(netList) {
+			for _, kv := range yamlnode.Pairs(netList) {
 				refs[kv[0]] = kv[0].Value
 			}
 		}
@@ -326,7 +326,7 @@ var swarmName = regexp.MustCompile(`^[a-zA-Z0-9]+(?:[a-zA-Z0-9-_.]*[a-zA-Z0-9])?
 func checkNames(p *Pass) {
 	for _, kind := range []string{"secrets", "configs", "networks", "volumes"} {
 		_, m := Field(p.Doc.Root, kind)
-		for _, kv := range schemas.Pairs(m) {
+		for _, kv := range yamlnode.Pairs(m) {
 			node, name := kv[0], kv[0].Value
 			if k, n := Field(kv[1], "name"); k != nil {
 				node, name = n, p.Doc.Str(n)
@@ -349,7 +349,7 @@ func checkNames(p *Pass) {
 func checkInterpolation(p *Pass) {
 	var walk func(n *yaml.Node, path string)
 	walk = func(n *yaml.Node, path string) {
-		n = schemas.Deref(n)
+		n = yamlnode.Deref(n)
 		switch n.Kind {
 		case yaml.ScalarNode:
 			if !dockerInterpolation(n.Value) {
@@ -358,7 +358,7 @@ func checkInterpolation(p *Pass) {
 				p.Reportf(n, "", "%s: %s", path, err.Error())
 			}
 		case yaml.MappingNode:
-			for _, kv := range schemas.Pairs(n) {
+			for _, kv := range yamlnode.Pairs(n) {
 				if strings.HasPrefix(kv[0].Value, "x-") {
 					continue
 				}

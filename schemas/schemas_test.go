@@ -5,10 +5,11 @@ import (
 	"testing"
 
 	"github.com/webvig/stackgen/schemas"
+	"github.com/webvig/stackgen/yamlnode"
 )
 
 func TestValidatePositions(t *testing.T) {
-	doc, err := schemas.ParseYAML([]byte("rules:\n  PL201: fatal\nmemory: {limit: 512 M}\nbogus: 1\n"))
+	doc, err := yamlnode.ParseYAML([]byte("rules:\n  PL201: fatal\nmemory: {limit: 512 M}\nbogus: 1\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -24,7 +25,7 @@ func TestValidatePositions(t *testing.T) {
 	if got := strings.Split(err.Error(), "\n"); strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Fatalf("errors:\n%s\nwant:\n%s", err, strings.Join(want, "\n"))
 	}
-	if err := schemas.InFile("p.yaml", err); !strings.HasPrefix(err.Error(), "p.yaml:2:10: ") || strings.Count(err.Error(), "p.yaml:") != 3 {
+	if err := yamlnode.InFile("p.yaml", err); !strings.HasPrefix(err.Error(), "p.yaml:2:10: ") || strings.Count(err.Error(), "p.yaml:") != 3 {
 		t.Fatalf("InFile: %v", err)
 	}
 }
@@ -39,30 +40,5 @@ func TestValidateDef(t *testing.T) {
 	}
 	if err := schemas.Stack().ValidateDef("nope", "x"); err == nil {
 		t.Fatal("unknown definition accepted")
-	}
-}
-
-func TestPlainLimits(t *testing.T) {
-	for name, src := range map[string]string{
-		"duplicate key":  "a: 1\na: 2\n",
-		"self alias":     "a: &a [*a]\n",
-		"non-scalar key": "? [a]\n: 1\n",
-	} {
-		doc, err := schemas.ParseYAML([]byte(src))
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		if _, err := schemas.Plain(doc); err == nil {
-			t.Errorf("%s: Plain accepted it", name)
-		}
-	}
-	doc, _ := schemas.ParseYAML([]byte("base: &b {x: 1, y: 2}\nm:\n  <<: *b\n  y: 3\n"))
-	v, err := schemas.Plain(doc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := v.(map[string]any)["m"].(map[string]any)
-	if m["x"] != int64(1) || m["y"] != int64(3) {
-		t.Fatalf("merge: %v (explicit keys must win over merged ones)", m)
 	}
 }
