@@ -12,7 +12,7 @@ test: deps
 # regression case; commit it with the fix.
 FUZZTIME ?= 60s
 FUZZ_TARGETS = ./lint:FuzzLint ./lint:FuzzPolicy ./lint:FuzzIgnores ./lint:FuzzRedisArgs \
-	./generator:FuzzSpec ./generator:FuzzUnits ./cmd/stackgen:FuzzUnseal
+	./generator:FuzzSpec ./generator:FuzzUnits ./vault:FuzzUnseal
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \
 		pkg=$${t%%:*}; fn=$${t##*:}; \

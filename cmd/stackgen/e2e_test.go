@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"filippo.io/age"
+
+	"github.com/webvig/stackgen/swarm"
 )
 
 // The end-to-end test deploys the real stack on a real single-node Swarm. These machines reach no
@@ -145,7 +147,7 @@ func buildImage(t *testing.T) {
 }
 
 // swarm makes sure this engine is a Swarm manager, and leaves afterwards only if it made it one.
-func swarm(t *testing.T) string {
+func ensureSwarm(t *testing.T) string {
 	t.Helper()
 	state := strings.TrimSpace(sh(t, nil, "docker", "info", "--format", "{{.Swarm.LocalNodeState}}"))
 	if state != "active" {
@@ -191,11 +193,11 @@ func (x *e2e) seal(pw string) {
 // container is the running task's container ID.
 func (x *e2e) container() string {
 	x.t.Helper()
-	d, err := findDocker()
+	d, err := swarm.Find()
 	if err != nil {
 		x.t.Fatal(err)
 	}
-	cid, err := runningContainer(d, x.stack+"_redis")
+	cid, err := swarm.RunningContainer(d, x.stack+"_redis")
 	if err != nil {
 		x.t.Fatal(err)
 	}
@@ -212,7 +214,7 @@ func (x *e2e) redis(pw string, args ...string) string {
 
 func TestEndToEndSwarm(t *testing.T) {
 	requireEngine(t)
-	node := swarm(t)
+	node := ensureSwarm(t)
 	buildImage(t)
 	t.Cleanup(func() { _, _ = shErr(nil, "docker", "image", "rm", "-f", e2eImage) })
 
@@ -309,8 +311,8 @@ password:
 	sh(t, nil, "docker", "kill", old)
 	deadline := time.Now().Add(90 * time.Second)
 	for {
-		d, _ := findDocker()
-		if cid, err := runningContainer(d, x.stack+"_redis"); err == nil && cid != old {
+		d, _ := swarm.Find()
+		if cid, err := swarm.RunningContainer(d, x.stack+"_redis"); err == nil && cid != old {
 			if x.redis(first, "ping") == "PONG" {
 				break
 			}

@@ -35,9 +35,9 @@ func TestParseRender(t *testing.T) {
 				if err == nil || !strings.Contains(err.Error(), tc.err) {
 					t.Fatalf("error %v, want %q", err, tc.err)
 				}
-				var xe *exitError
-				if !errors.As(err, &xe) || xe.code != 2 {
-					t.Fatalf("error %v is not a status-2 error", err)
+				var stderr strings.Builder
+				if code := exitCode(err, &stderr); code != 2 {
+					t.Fatalf("error %v gives exit status %d, want 2", err, code)
 				}
 				return
 			}

@@ -5,7 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -89,7 +89,7 @@ func parseLint(args []string) (lintConfig, error) {
 		return c, failf("lint: --max-size must be positive")
 	}
 	if c.explain == "" && !c.listRules && len(c.paths) == 0 {
-		return c, failf("lint: no FILE, DIR or - given").hint("stackgen lint docker-stack.yml, or stackgen render | stackgen lint -")
+		return c, failf("lint: no FILE, DIR or - given").Hint("stackgen lint docker-stack.yml, or stackgen render | stackgen lint -")
 	}
 	if c.merge && len(c.paths) < 2 {
 		return c, failf("lint: --merge needs at least two files")
@@ -116,7 +116,7 @@ func cmdLint(e *env, args []string) error {
 	if c.explain != "" {
 		r := lint.RuleByID(strings.ToUpper(c.explain))
 		if r == nil {
-			return failf("lint: --explain: no rule %q", c.explain).hint("stackgen lint --list-rules lists them")
+			return failf("lint: --explain: no rule %q", c.explain).Hint("stackgen lint --list-rules lists them")
 		}
 		fmt.Fprint(e.stdout, lint.Markdown(r))
 		return nil
@@ -163,44 +163,11 @@ func cmdLint(e *env, args []string) error {
 			return err
 		}
 	}
-	var inputErrs []error
-	result := &lint.Result{}
-	run := func(d *lint.Document, file string) error {
-		pol, err := policyFor(file)
-		if err != nil {
-			return err
-		}
-		r := lint.Run([]*lint.Document{d}, lint.Options{Policy: pol, NoInlineIgnores: c.noInlineIgnores})
-		result.Findings = append(result.Findings, r.Findings...)
-		result.Files += r.Files
-		return nil
+	result, inputErrs, err := lint.Check(inputs, lint.CheckOptions{PolicyFor: policyFor, Env: envLookup,
+		MaxSize: c.maxSize, Merge: c.merge, NoInlineIgnores: c.noInlineIgnores})
+	if err != nil {
+		return err
 	}
-	if c.merge {
-		names := make([]string, len(inputs))
-		datas := make([][]byte, len(inputs))
-		for i, in := range inputs {
-			names[i], datas[i] = in.name, in.data
-		}
-		d, err := lint.Merge(names, datas, envLookup, c.maxSize)
-		if err != nil {
-			return failf("%v", err)
-		}
-		if err := run(d, names[0]); err != nil {
-			return err
-		}
-	} else {
-		for _, in := range inputs {
-			d, err := lint.Load(in.name, in.data, envLookup, c.maxSize)
-			if err != nil {
-				inputErrs = append(inputErrs, err)
-				continue
-			}
-			if err := run(d, in.name); err != nil {
-				return err
-			}
-		}
-	}
-	lint.SortFindings(result.Findings)
 	w := bufio.NewWriter(e.stdout)
 	if err := lint.Write(w, c.format, result, version()); err != nil {
 		return failf("lint: %v", err)
@@ -209,7 +176,7 @@ func cmdLint(e *env, args []string) error {
 		return failf("lint: %v", err)
 	}
 	if len(inputErrs) > 0 {
-		return &exitError{code: 2, err: errors.Join(inputErrs...)}
+		return errors.Join(inputErrs...)
 	}
 	if result.Worst() >= c.failOn {
 		return &exitError{code: 1}
@@ -217,15 +184,10 @@ func cmdLint(e *env, args []string) error {
 	return nil
 }
 
-type lintInput struct {
-	name string
-	data []byte
-}
-
 // collectInputs reads the named files, the matching files under directories, and stdin for "-".
 // Finding nothing, or empty stdin, is an error: a linter never passes silently.
-func collectInputs(e *env, c lintConfig) ([]lintInput, error) {
-	var out []lintInput
+func collectInputs(e *env, c lintConfig) ([]lint.File, error) {
+	var out []lint.File
 	for _, p := range c.paths {
 		if p == "-" {
 			data, err := io.ReadAll(io.LimitReader(e.stdin, int64(c.maxSize)+1))
@@ -235,7 +197,7 @@ func collectInputs(e *env, c lintConfig) ([]lintInput, error) {
 			if len(strings.TrimSpace(string(data))) == 0 {
 				return nil, failf("lint: standard input is empty: nothing to lint")
 			}
-			out = append(out, lintInput{"<stdin>", data})
+			out = append(out, lint.File{Name: "<stdin>", Data: data})
 			continue
 		}
 		st, err := os.Stat(p)
@@ -247,51 +209,26 @@ func collectInputs(e *env, c lintConfig) ([]lintInput, error) {
 			if err != nil {
 				return nil, err
 			}
-			out = append(out, lintInput{p, data})
+			out = append(out, lint.File{Name: p, Data: data})
 			continue
 		}
-		found := 0
-		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			if d.IsDir() {
-				if path != p && (strings.HasPrefix(d.Name(), ".") || d.Name() == "node_modules" || d.Name() == "vendor") {
-					return filepath.SkipDir
-				}
-				return nil
-			}
-			if !composeName(d.Name()) {
-				return nil
-			}
-			data, err := readFile(path, c.maxSize)
-			if err != nil {
-				return err
-			}
-			found++
-			out = append(out, lintInput{path, data})
-			return nil
-		})
+		names, err := lint.Discover(os.DirFS(p), ".")
 		if err != nil {
-			var xe *exitError
-			if errors.As(err, &xe) {
-				return nil, xe
-			}
 			return nil, failf("lint: %s: %v", p, err)
 		}
-		if found == 0 {
+		if len(names) == 0 {
 			return nil, failf("lint: %s: no *compose*.y*ml, *stack*.y*ml or docker-*.y*ml files found", p)
+		}
+		for _, name := range names {
+			name = filepath.Join(p, filepath.FromSlash(name))
+			data, err := readFile(name, c.maxSize)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, lint.File{Name: name, Data: data})
 		}
 	}
 	return out, nil
-}
-
-func composeName(name string) bool {
-	lower := strings.ToLower(name)
-	if !strings.HasSuffix(lower, ".yml") && !strings.HasSuffix(lower, ".yaml") {
-		return false
-	}
-	return strings.Contains(lower, "compose") || strings.Contains(lower, "stack") || strings.HasPrefix(lower, "docker-")
 }
 
 func readFile(path string, maxSize int) ([]byte, error) {
@@ -337,17 +274,11 @@ func lintEnv(files []string) (lint.Env, error) {
 		if err != nil {
 			return nil, failf("--env-file %s: %s", f, describeOpenError(err))
 		}
-		for n, line := range strings.Split(string(data), "\n") {
-			line = strings.TrimSpace(line)
-			if line == "" || strings.HasPrefix(line, "#") {
-				continue
-			}
-			k, v, ok := strings.Cut(line, "=")
-			if !ok {
-				return nil, failf("--env-file %s:%d: want KEY=VALUE", f, n+1)
-			}
-			vals[strings.TrimSpace(k)] = strings.Trim(strings.TrimSpace(v), `"'`)
+		got, err := lint.ParseEnvFile(f, data)
+		if err != nil {
+			return nil, err
 		}
+		maps.Copy(vals, got)
 	}
 	return func(name string) (string, bool) {
 		if v, ok := os.LookupEnv(name); ok {

@@ -10,6 +10,9 @@ import (
 	"strings"
 
 	"github.com/spf13/pflag"
+
+	"github.com/webvig/stackgen/failure"
+	"github.com/webvig/stackgen/swarm"
 )
 
 const usage = `stackgen makes a Redis cache on Docker Swarm correct by construction.
@@ -43,25 +46,22 @@ Examples:
     $ stackgen render --maxmemory 256mb -o stack.yml stacks/wheel_analyzer/stack.yaml
 `
 
-// exitError carries an exit status and optional hints up to run, which prints them.
+// exitError is an exit status other than 2 (findings, a failed check), or a failure with no message.
 type exitError struct {
-	code  int
-	err   error
-	hints []string
+	code int
+	err  error // nil: nothing to print
 }
 
-func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Error() string {
+	if e.err == nil {
+		return fmt.Sprintf("exit status %d", e.code)
+	}
+	return e.err.Error()
+}
 func (e *exitError) Unwrap() error { return e.err }
 
 // failf is a status-2 error: bad usage or input, or a failure that changed nothing.
-func failf(format string, args ...any) *exitError {
-	return &exitError{code: 2, err: fmt.Errorf(format, args...)}
-}
-
-func (e *exitError) hint(format string, args ...any) *exitError {
-	e.hints = append(e.hints, fmt.Sprintf(format, args...))
-	return e
-}
+var failf = failure.Errorf
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
@@ -73,32 +73,48 @@ type env struct {
 	stdout, stderr io.Writer
 }
 
+// ui is how the vault asks for passphrases: on the controlling terminal, messages on stderr.
+func (e *env) ui() terminalUI { return terminalUI{stderr: e.stderr} }
+
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	e := &env{stdin: stdin, stdout: stdout, stderr: stderr}
 	err := dispatch(e, args)
 	if err == nil {
 		return 0
 	}
+	return exitCode(err, stderr)
+}
+
+// exitCode prints err (one "stackgen: error:" line per problem, then its hints) and returns the exit
+// status it means: 2 by default, 1 for findings, failed checks and deployments that did not converge.
+func exitCode(err error, stderr io.Writer) int {
+	code, msg := 2, err.Error()
 	var xe *exitError
-	if !errors.As(err, &xe) {
-		xe = &exitError{code: 2, err: err}
+	switch {
+	case errors.As(err, &xe):
+		code = xe.code
+		if xe.err == nil {
+			msg = ""
+		}
+	case errors.Is(err, swarm.ErrNotConverged):
+		code = 1
 	}
-	if xe.err != nil {
+	if msg != "" {
 		// A joined error carries one problem per line; each gets its own prefix.
-		for _, line := range strings.Split(xe.err.Error(), "\n") {
+		for _, line := range strings.Split(msg, "\n") {
 			fmt.Fprintf(stderr, "stackgen: error: %s\n", line)
 		}
 	}
-	for _, h := range xe.hints {
+	for _, h := range failure.Hints(err) {
 		fmt.Fprintf(stderr, "stackgen: hint: %s\n", h)
 	}
-	return xe.code
+	return code
 }
 
 func dispatch(e *env, args []string) error {
 	if len(args) == 0 {
 		fmt.Fprint(e.stderr, usage)
-		return &exitError{code: 2, err: errors.New("no command given")}
+		return failf("no command given")
 	}
 	cmd, rest := args[0], args[1:]
 	switch cmd {
@@ -119,7 +135,7 @@ func dispatch(e *env, args []string) error {
 		fmt.Fprint(e.stdout, usage)
 		return nil
 	}
-	return failf("unknown command %q", cmd).hint(`run "stackgen help" for the list of commands`)
+	return failf("unknown command %q", cmd).Hint(`run "stackgen help" for the list of commands`)
 }
 
 func version() string {
@@ -152,7 +168,7 @@ func parseError(cmd string, err error) error {
 	if errors.Is(err, pflag.ErrHelp) {
 		return errHelp
 	}
-	return failf("%s: %v", cmd, err).hint(`run "stackgen %s --help" for usage`, cmd)
+	return failf("%s: %v", cmd, err).Hint(`run "stackgen %s --help" for usage`, cmd)
 }
 
 // errHelp asks the command to print its usage on stdout and exit 0.

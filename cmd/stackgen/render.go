@@ -3,12 +3,8 @@ package main
 import (
 	"errors"
 	"fmt"
-	"io"
-	"io/fs"
 	"os"
-	"path"
 	"path/filepath"
-	"strings"
 
 	"github.com/spf13/pflag"
 
@@ -60,7 +56,7 @@ func parseRender(args []string) (renderConfig, error) {
 		return c, parseError("render", err)
 	}
 	if fs.NArg() > 1 {
-		return c, failf("render: takes at most one SPEC, got %d", fs.NArg()).hint(`run "stackgen render --help" for usage`)
+		return c, failf("render: takes at most one SPEC, got %d", fs.NArg()).Hint(`run "stackgen render --help" for usage`)
 	}
 	c.spec = fs.Arg(0)
 	c.overrides = collectOverrides(fs)
@@ -124,103 +120,14 @@ func cmdRender(e *env, args []string) error {
 	return nil
 }
 
-// specSource is where a spec came from: the embedded default or a file on disk.
-type specSource struct {
-	fsys fs.FS
-	name string // the spec's name inside fsys
-	show string // for messages
-	dir  string // on-disk directory, "" when embedded
-}
+// describeOpenError says why a file could not be opened, without Go's "open PATH:" prefix.
+var describeOpenError = stacks.DescribeOpenError
 
-// openSpec reads a spec (or the embedded default when arg is "") and applies overrides. Every failure
-// is a status-2 error naming the file.
-func openSpec(arg string, overrides []generator.Override) (*generator.Spec, *specSource, error) {
-	src := &specSource{fsys: stacks.FS, name: stacks.Default, show: "stacks/" + stacks.Default}
-	if arg != "" {
-		dir, base := filepath.Split(arg)
-		if dir == "" {
-			dir = "."
-		}
-		src = &specSource{fsys: os.DirFS(dir), name: base, show: arg, dir: dir}
-	}
-	data, err := readLimited(src.fsys, src.name, generator.MaxSpecSize)
-	if err != nil {
-		return nil, nil, failf("%s: %s", src.show, describeOpenError(err)).hint("use the default with no argument, or give the path of a stack.yaml")
-	}
-	spec, err := generator.ParseSpec(src.show, data)
-	if err != nil {
-		return nil, nil, failf("%w", err)
-	}
-	if err := spec.Apply(overrides); err != nil {
-		return nil, nil, failf("%w", err)
-	}
-	if strings.HasPrefix(path.Clean(spec.Password.File), "../") {
-		return nil, nil, failf("%w", spec.Errorf("password.file", "%q leaves the spec's directory; keep the sealed password beside the spec", spec.Password.File))
-	}
-	return spec, src, nil
-}
-
-// sealedName is the password file's name inside fsys.
-func (src *specSource) sealedName(spec *generator.Spec) string {
-	return path.Join(path.Dir(src.name), spec.Password.File)
-}
-
-// sealed reads the sealed password file beside the spec.
-func (src *specSource) sealed(spec *generator.Spec) ([]byte, error) {
-	data, err := readLimited(src.fsys, src.sealedName(spec), maxSealed)
-	if err != nil {
-		return nil, &exitError{code: 2, err: spec.Errorf("password.file", "%s: %s", spec.Password.File, describeOpenError(err)),
-			hints: []string{"seal a password first: stackgen secret seal " + src.show}}
-	}
-	return data, nil
-}
-
-// loadSpec is openSpec plus the sealed password file, for commands that need both.
-func loadSpec(arg string, overrides []generator.Override) (*generator.Spec, []byte, error) {
-	spec, src, err := openSpec(arg, overrides)
-	if err != nil {
-		return nil, nil, err
-	}
-	sealed, err := src.sealed(spec)
-	if err != nil {
-		return nil, nil, err
-	}
-	return spec, sealed, nil
-}
-
-func describeOpenError(err error) string {
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return "no such file"
-	case errors.Is(err, fs.ErrPermission):
-		return "permission denied"
-	}
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err.Error()
-	}
-	return err.Error()
-}
-
-// readLimited reads a whole file, refusing one larger than max bytes rather than reading it all.
-func readLimited(fsys fs.FS, name string, max int64) ([]byte, error) {
-	f, err := fsys.Open(name)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	if st, err := f.Stat(); err == nil && st.IsDir() {
-		return nil, errors.New("is a directory")
-	}
-	data, err := io.ReadAll(io.LimitReader(f, max+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(data)) > max {
-		return nil, fmt.Errorf("larger than %d bytes", max)
-	}
-	return data, nil
-}
+// openSpec and loadSpec read SPEC, or the default when it is "", and apply the overrides.
+var (
+	openSpec = stacks.Open
+	loadSpec = stacks.Load
+)
 
 // writeFileAtomic writes data to a temporary file beside name and renames it into place, so a reader
 // never sees a half-written file and a failure leaves the old one untouched.

@@ -16,6 +16,7 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"github.com/webvig/stackgen/stacks"
+	"github.com/webvig/stackgen/vault"
 )
 
 // passwords that shells, YAML, URLs and Redis could each mangle.
@@ -396,14 +397,22 @@ func TestSealRefusals(t *testing.T) {
 		})
 	}
 	code, _, errs := stackgen("short", "secret", "seal", "-r", f.recipient(), f.spec)
-	if code != 0 || !strings.Contains(errs, "stackgen: warning: the password has only 5 characters") {
+	if code != 2 || !strings.Contains(errs, "stackgen: error: the password has 5 characters; the minimum is 16") ||
+		!strings.Contains(errs, "--allow-weak-password") {
 		t.Fatalf("short password: exit %d, %q", code, errs)
+	}
+	if after, _ := os.ReadFile(sealed); !bytes.Equal(after, before) {
+		t.Fatal("the password file changed after a refused weak password")
+	}
+	code, _, errs = stackgen("short", "secret", "seal", "--allow-weak-password", "-r", f.recipient(), f.spec)
+	if code != 0 {
+		t.Fatalf("short password with --allow-weak-password: exit %d, %q", code, errs)
 	}
 	code, _, errs = stackgen("", "secret", "seal", f.spec)
 	if code != 2 || !strings.Contains(errs, "no recipients to seal to") {
 		t.Fatalf("no recipients: exit %d, %q", code, errs)
 	}
-	code, _, errs = stackgen("", "secret", "seal", "--generate", "-r", testRecipient(), f.spec)
+	code, _, errs = stackgen("", "secret", "seal", "--generate", "-r", vault.TestRecipient(), f.spec)
 	if code != 2 || !strings.Contains(errs, "is the committed test key") {
 		t.Fatalf("test recipient: exit %d, %q", code, errs)
 	}

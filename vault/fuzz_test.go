@@ -1,4 +1,4 @@
-package main
+package vault
 
 import (
 	"bytes"
@@ -16,15 +16,15 @@ func FuzzUnseal(f *testing.F) {
 	f.Add(sample)
 	f.Add([]byte("age-encryption.org/v1\n-> X25519 abc\n--- def\n"))
 	f.Add([]byte("-----BEGIN AGE ENCRYPTED FILE-----\n-----END AGE ENCRYPTED FILE-----\n"))
-	ids := []age.Identity{testIdentity()}
+	ids := []age.Identity{TestIdentity()}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		pw, err := unseal("p.age", data, ids)
+		pw, err := Unseal("p.age", data, ids)
 		if err != nil {
 			if !bytes.HasPrefix([]byte(err.Error()), []byte("p.age")) {
 				t.Fatalf("error does not name the file: %v", err)
 			}
 			return
 		}
-		_ = checkPassword(pw)
+		_ = CheckPassword(pw)
 	})
 }

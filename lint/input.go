@@ -1,0 +1,56 @@
+package lint
+
+import (
+	"io/fs"
+	"strings"
+)
+
+// ComposeName reports whether a file name looks like a Compose or stack file: *compose*.y*ml,
+// *stack*.y*ml or docker-*.y*ml.
+func ComposeName(name string) bool {
+	lower := strings.ToLower(name)
+	if !strings.HasSuffix(lower, ".yml") && !strings.HasSuffix(lower, ".yaml") {
+		return false
+	}
+	return strings.Contains(lower, "compose") || strings.Contains(lower, "stack") || strings.HasPrefix(lower, "docker-")
+}
+
+// Discover lists the files under dir in fsys whose names ComposeName accepts, in lexical order,
+// skipping dot-directories, node_modules and vendor.
+func Discover(fsys fs.FS, dir string) ([]string, error) {
+	var out []string
+	err := fs.WalkDir(fsys, dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if p != dir && (strings.HasPrefix(d.Name(), ".") || d.Name() == "node_modules" || d.Name() == "vendor") {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if ComposeName(d.Name()) {
+			out = append(out, p)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// ParseEnvFile reads an --env-file: KEY=VALUE lines, blank lines and # comments skipped, one level of
+// quotes around a value removed. Errors name the file and line.
+func ParseEnvFile(name string, data []byte) (map[string]string, error) {
+	vals := map[string]string{}
+	for n, line := range strings.Split(string(data), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		k, v, ok := strings.Cut(line, "=")
+		if !ok {
+			return nil, &InputError{File: name, Line: n + 1, Column: 1, Msg: "want KEY=VALUE"}
+		}
+		vals[strings.TrimSpace(k)] = strings.Trim(strings.TrimSpace(v), `"'`)
+	}
+	return vals, nil
+}

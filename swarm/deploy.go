@@ -1,0 +1,230 @@
+package swarm
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/webvig/stackgen/failure"
+)
+
+// Service is the part of `docker service inspect` that deploy and verify read.
+type Service struct {
+	ID           string `json:"ID"`
+	UpdateStatus *struct {
+		State     string `json:"State"`
+		StartedAt string `json:"StartedAt"`
+		Message   string `json:"Message"`
+	} `json:"UpdateStatus"`
+	RawSpec json.RawMessage `json:"-"`
+	Spec    struct {
+		TaskTemplate struct {
+			ContainerSpec struct {
+				Mounts []struct {
+					Type   string `json:"Type"`
+					Source string `json:"Source"`
+					Target string `json:"Target"`
+				} `json:"Mounts"`
+			} `json:"ContainerSpec"`
+			Resources struct {
+				Limits struct {
+					MemoryBytes int64 `json:"MemoryBytes"`
+				} `json:"Limits"`
+				Reservations struct {
+					MemoryBytes int64 `json:"MemoryBytes"`
+				} `json:"Reservations"`
+			} `json:"Resources"`
+			Networks []struct {
+				Target string `json:"Target"`
+			} `json:"Networks"`
+		} `json:"TaskTemplate"`
+	} `json:"Spec"`
+	Endpoint struct {
+		Ports []struct {
+			PublishedPort int `json:"PublishedPort"`
+			TargetPort    int `json:"TargetPort"`
+		} `json:"Ports"`
+	} `json:"Endpoint"`
+}
+
+// InspectService returns nil, nil when the service does not exist.
+func InspectService(d *Docker, name string) (*Service, error) {
+	out, err := d.Run(nil, "service", "inspect", name)
+	if err != nil {
+		var ce *CommandError
+		if errors.As(err, &ce) && strings.Contains(strings.ToLower(ce.Stderr), "no such service") {
+			return nil, nil
+		}
+		return nil, err
+	}
+	var svcs []Service
+	var raw []struct {
+		Spec json.RawMessage `json:"Spec"`
+	}
+	if err := json.Unmarshal([]byte(out), &svcs); err != nil || len(svcs) != 1 || json.Unmarshal([]byte(out), &raw) != nil {
+		return nil, fmt.Errorf("docker service inspect %s: unexpected output", name)
+	}
+	svcs[0].RawSpec = raw[0].Spec
+	return &svcs[0], nil
+}
+
+// Task is one line of `docker service ps`.
+type Task struct {
+	ID, Desired, Current, Err string
+}
+
+// Tasks lists a service's tasks, newest first.
+func Tasks(d *Docker, service string) ([]Task, error) {
+	out, err := d.Run(nil, "service", "ps", "--no-trunc", "--format", "{{.ID}}\t{{.DesiredState}}\t{{.CurrentState}}\t{{.Error}}", service)
+	if err != nil {
+		return nil, err
+	}
+	var tasks []Task
+	for _, line := range strings.Split(out, "\n") {
+		f := strings.SplitN(line, "\t", 4)
+		if len(f) >= 3 {
+			t := Task{ID: f[0], Desired: f[1], Current: f[2]}
+			if len(f) == 4 {
+				t.Err = strings.TrimSpace(f[3])
+			}
+			tasks = append(tasks, t)
+		}
+	}
+	return tasks, nil
+}
+
+// Deploy runs `docker stack deploy -c - --prune` with the rendered stack on stdin.
+func Deploy(d *Docker, stack string, rendered []byte, resolveImage string) error {
+	_, err := d.Run(rendered, "stack", "deploy", "-c", "-", "--prune", "--resolve-image", resolveImage, "--detach=true", stack)
+	return err
+}
+
+// Wait polls until the service has a running (hence healthy: Swarm keeps a task with a healthcheck in
+// "starting" until it passes) task of the current spec. before is the service as it was before the
+// change (nil if it did not exist). progress gets each change of state. An error wraps
+// ErrNotConverged and carries the task's last error and the service's last log lines as hints.
+func Wait(d *Docker, service string, before *Service, timeout time.Duration, progress func(string)) error {
+	deadline := time.Now().Add(timeout)
+	last := ""
+	var lastErr string
+	for {
+		svc, err := InspectService(d, service)
+		if err != nil {
+			return err
+		}
+		tasks, _ := Tasks(d, service)
+		running := false
+		state := "waiting for the service"
+		pollErr := ""
+		for _, t := range tasks { // newest first
+			if t.Desired == "Running" || t.Desired == "Ready" {
+				state = "task " + strings.ToLower(firstWord(t.Current))
+				running = running || strings.HasPrefix(t.Current, "Running")
+				if h := TaskHealth(d, t.ID); h != "" {
+					state += ", health " + h
+				}
+			}
+			if t.Err != "" && pollErr == "" {
+				pollErr = t.Err
+			}
+		}
+		if pollErr != "" {
+			lastErr = pollErr
+		}
+		// A redeploy of an unchanged spec bumps the version but rolls nothing: only a changed spec
+		// must see its update complete.
+		updated := true
+		if svc != nil && before != nil && !bytes.Equal(svc.RawSpec, before.RawSpec) {
+			updated = svc.UpdateStatus != nil && svc.UpdateStatus.State == "completed" &&
+				(before.UpdateStatus == nil || svc.UpdateStatus.StartedAt != before.UpdateStatus.StartedAt)
+			if svc.UpdateStatus != nil {
+				state += ", update " + svc.UpdateStatus.State
+				if strings.HasPrefix(svc.UpdateStatus.State, "rollback") || svc.UpdateStatus.State == "paused" {
+					return notConverged(d, service, lastErr, fmt.Errorf("%s: update %s: %s", service, svc.UpdateStatus.State, svc.UpdateStatus.Message))
+				}
+			}
+		}
+		if line := service + ": " + state; line != last {
+			progress(line)
+			last = line
+		}
+		if svc != nil && running && updated {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return notConverged(d, service, lastErr, fmt.Errorf("%s did not become healthy within %s (%s)", service, timeout, state))
+		}
+		time.Sleep(time.Second)
+	}
+}
+
+// notConverged is an ErrNotConverged error with the task's last error and the service's last logs.
+func notConverged(d *Docker, service, lastErr string, err error) error {
+	xe := failure.Wrap(notConvergedError{err})
+	if lastErr != "" {
+		xe.Hint("last task error: %s", lastErr)
+	}
+	if logs, err := d.Run(nil, "service", "logs", "--no-task-ids", "--tail", "10", service); err == nil {
+		for _, l := range strings.Split(strings.TrimSpace(logs), "\n") {
+			if l != "" {
+				xe.Hint("log: %s", l)
+			}
+		}
+	}
+	return xe
+}
+
+// notConvergedError prints as its cause and matches ErrNotConverged.
+type notConvergedError struct{ err error }
+
+func (e notConvergedError) Error() string        { return e.err.Error() }
+func (e notConvergedError) Is(target error) bool { return target == ErrNotConverged }
+func (e notConvergedError) Unwrap() error        { return e.err }
+
+// TaskHealth is the health status of a task's container when it runs on this node, else "".
+func TaskHealth(d *Docker, task string) string {
+	cid, err := d.Run(nil, "inspect", "--format", "{{.Status.ContainerStatus.ContainerID}}", task)
+	if cid = strings.TrimSpace(cid); err != nil || cid == "" {
+		return ""
+	}
+	h, err := d.Run(nil, "container", "inspect", "--format", "{{if .State.Health}}{{.State.Health.Status}}{{end}}", cid)
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(h)
+}
+
+func firstWord(s string) string {
+	if f := strings.Fields(s); len(f) > 0 {
+		return f[0]
+	}
+	return s
+}
+
+// RunningContainer finds the container of the service's running task on this node.
+func RunningContainer(d *Docker, service string) (string, error) {
+	out, err := d.Run(nil, "service", "ps", "--no-trunc", "--filter", "desired-state=running", "--format", "{{.ID}} {{.CurrentState}}", service)
+	if err != nil {
+		return "", err
+	}
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		f := strings.Fields(line)
+		if len(f) < 2 || f[1] != "Running" {
+			continue
+		}
+		cid, err := d.Run(nil, "inspect", "--format", "{{.Status.ContainerStatus.ContainerID}}", f[0])
+		if err != nil {
+			return "", err
+		}
+		if cid = strings.TrimSpace(cid); cid != "" {
+			if _, err := d.Run(nil, "container", "inspect", "--format", "{{.ID}}", cid); err != nil {
+				return "", fmt.Errorf("the running task's container %.12s is not on this node; run stackgen verify against the node that runs it (DOCKER_HOST)", cid)
+			}
+			return cid, nil
+		}
+	}
+	return "", fmt.Errorf("%s has no running task", service)
+}

@@ -1,0 +1,96 @@
+package vault
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"unicode/utf8"
+
+	"github.com/webvig/stackgen/failure"
+)
+
+const (
+	// MaxPassword is the longest password anyone could log in with: Redis refuses an unauthenticated
+	// request whose bulk argument is longer than 16 KiB ("ERR Protocol error: unauthenticated bulk
+	// length", src/networking.c), and AUTH is unauthenticated by definition.
+	MaxPassword = 16384
+	// MinPassword is the fewest characters seal accepts without --allow-weak-password.
+	MinPassword = 16
+)
+
+// CheckPassword refuses what Redis or the wrapper cannot use. Messages never quote the password.
+func CheckPassword(pw []byte) error {
+	switch {
+	case len(pw) == 0:
+		return errors.New("the password is empty; Redis would start without authentication")
+	case len(pw) > MaxPassword:
+		return fmt.Errorf("the password is %d bytes; Redis refuses an AUTH longer than %d bytes before login, so nothing could connect", len(pw), MaxPassword)
+	case bytes.IndexByte(pw, 0) >= 0:
+		return errors.New("the password contains a NUL byte")
+	case bytes.ContainsAny(pw, "\r\n"):
+		return errors.New("the password contains a line break (CR or LF)")
+	case bytes.HasPrefix(pw, []byte("--")):
+		return errors.New(`the password starts with "--"; Redis 6.2 reads it as an option and refuses to start`)
+	case !utf8.Valid(pw):
+		return errors.New("the password is not valid UTF-8")
+	}
+	return nil
+}
+
+// CheckStrength refuses a password shorter than MinPassword characters unless allowWeak.
+func CheckStrength(pw []byte, allowWeak bool) error {
+	if n := utf8.RuneCount(pw); n < MinPassword && !allowWeak {
+		return failure.Errorf("the password has %d characters; the minimum is %d", n, MinPassword).
+			Hint("use --generate for 43 random characters, or --allow-weak-password to seal it anyway")
+	}
+	return nil
+}
+
+// Generate makes 32 random bytes, URL-safe base64 (43 characters, no padding).
+func Generate() []byte {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		panic(err) // crypto/rand never fails on supported platforms
+	}
+	out := make([]byte, base64.RawURLEncoding.EncodedLen(len(b)))
+	base64.RawURLEncoding.Encode(out, b)
+	return out
+}
+
+// maxRead bounds what ReadPassword takes in: enough to say how far over MaxPassword a pasted file is.
+const maxRead = 64 << 10
+
+// ReadPassword reads a password piped on stdin: everything up to EOF, one trailing newline removed.
+func ReadPassword(r io.Reader) ([]byte, error) {
+	pw, err := io.ReadAll(io.LimitReader(r, maxRead+1))
+	if err != nil {
+		return nil, fmt.Errorf("read password from stdin: %v", err)
+	}
+	if len(pw) > maxRead {
+		clear(pw)
+		return nil, fmt.Errorf("the password on stdin is longer than %d bytes; Redis accepts at most %d", maxRead, MaxPassword)
+	}
+	return bytes.TrimSuffix(pw, []byte("\n")), nil
+}
+
+// AskPassword asks for a new password twice, without echo, and refuses two that differ.
+func AskPassword(ui UI) ([]byte, error) {
+	a, err := ui.ReadSecret("Redis password:")
+	if err != nil {
+		return nil, fmt.Errorf("read password: %v", err)
+	}
+	b, err := ui.ReadSecret("Again:")
+	defer clear(b)
+	if err != nil {
+		clear(a)
+		return nil, fmt.Errorf("read password: %v", err)
+	}
+	if !bytes.Equal(a, b) {
+		clear(a)
+		return nil, errors.New("the two passwords differ; nothing was written")
+	}
+	return a, nil
+}

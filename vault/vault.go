@@ -1,0 +1,149 @@
+// Package vault keeps the Redis password sealed with age: it seals and unseals the password file,
+// parses recipients and identities, finds keys where operators keep them, and holds the rules a
+// password must meet. The plaintext only ever lives in memory; the package talks to a person only
+// through the UI it is given, and never opens a terminal itself.
+package vault
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"filippo.io/age"
+	"filippo.io/age/armor"
+
+	"github.com/webvig/stackgen/stacks"
+
+	"github.com/webvig/stackgen/failure"
+)
+
+// UI is how the vault asks a person for a passphrase or a plugin's input. The command line implements
+// it on the controlling terminal; tests script it.
+type UI interface {
+	// ReadSecret asks for a value without echoing it.
+	ReadSecret(prompt string) ([]byte, error)
+	// ReadPublic asks for a value that may be echoed.
+	ReadPublic(prompt string) (string, error)
+	// Message and Warn show a line to the person (on standard error).
+	Message(text string)
+	Warn(text string)
+}
+
+// TestRecipient is the public key of the committed test identity.
+func TestRecipient() string {
+	return TestIdentity().(*age.X25519Identity).Recipient().String()
+}
+
+// TestIdentity is the committed, throwaway identity that decrypts the sample password.
+func TestIdentity() age.Identity {
+	ids, err := age.ParseIdentities(strings.NewReader(stacks.TestIdentity))
+	if err != nil || len(ids) != 1 {
+		panic("stacks: the embedded test identity does not parse")
+	}
+	return ids[0]
+}
+
+// Seal encrypts pw to the recipients, ASCII-armored so that a change shows up in review.
+func Seal(pw []byte, recipients []age.Recipient) ([]byte, error) {
+	var buf bytes.Buffer
+	aw := armor.NewWriter(&buf)
+	w, err := age.Encrypt(aw, recipients...)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := w.Write(pw); err != nil {
+		return nil, err
+	}
+	if err := w.Close(); err != nil {
+		return nil, err
+	}
+	if err := aw.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// errNoMatch marks a file that none of the given keys can open.
+var errNoMatch = errors.New("no identity matched")
+
+// Unseal decrypts an armored or binary age file. Errors name the file and say what is wrong with it,
+// never what it holds.
+func Unseal(name string, sealed []byte, ids []age.Identity) ([]byte, error) {
+	var r io.Reader = bytes.NewReader(sealed)
+	trimmed := bytes.TrimLeft(sealed, " \t\r\n")
+	switch {
+	case bytes.HasPrefix(trimmed, []byte("-----BEGIN AGE ENCRYPTED FILE-----")):
+		r = armor.NewReader(bytes.NewReader(trimmed))
+	case bytes.HasPrefix(sealed, []byte("age-encryption.org/")):
+	default:
+		return nil, fmt.Errorf("%s is not an age file; seal a password with stackgen secret seal", name)
+	}
+	dr, err := age.Decrypt(r, ids...)
+	if err != nil {
+		var nm *age.NoIdentityMatchError
+		if errors.As(err, &nm) {
+			return nil, fmt.Errorf("%s: %w: the file is not sealed to any of the given keys", name, errNoMatch)
+		}
+		return nil, fmt.Errorf("%s: cannot decrypt (tampered, truncated or corrupt): %v", name, err)
+	}
+	pw, err := io.ReadAll(io.LimitReader(dr, 64<<10))
+	if err != nil {
+		return nil, fmt.Errorf("%s: cannot decrypt (tampered, truncated or corrupt): %v", name, err)
+	}
+	return pw, nil
+}
+
+// DecryptOptions say where keys come from for Decrypt.
+type DecryptOptions struct {
+	Identities   []string // -i/--identity files; empty: the environment and the XDG default
+	AllowTestKey bool     // accept a file sealed to the committed test key
+	Getenv       func(string) string
+	UI           UI
+}
+
+// Decrypt finds the keys, decrypts the password file name (its bytes are sealed) and checks the
+// result. The caller clears the returned password.
+func Decrypt(name string, sealed []byte, o DecryptOptions) ([]byte, error) {
+	if pw, err := Unseal(name, sealed, []age.Identity{TestIdentity()}); err == nil {
+		if !o.AllowTestKey {
+			clear(pw)
+			return nil, failure.Errorf("%s is sealed to the committed test key; its password is public", name).
+				Hint("seal a real password: stackgen secret seal --generate -r YOUR_RECIPIENT").
+				Hint("for a test Swarm only, pass --allow-test-key")
+		}
+		return checked(name, pw)
+	}
+	sources, tried := IdentitySources(o.Identities, o.Getenv)
+	if len(sources) == 0 {
+		return nil, failure.Errorf("no age identity to decrypt %s; tried %s", name, strings.Join(tried, ", ")).
+			Hint("give -i/--identity FILE, or set STACKGEN_AGE_KEY_FILE")
+	}
+	ids, err := LoadIdentities(sources, o.UI)
+	if err != nil {
+		return nil, err
+	}
+	pw, err := Unseal(name, sealed, ids)
+	if err != nil {
+		var paths []string
+		for _, s := range sources {
+			paths = append(paths, s.Path+" ("+s.From+")")
+		}
+		xe := failure.Wrap(err).Hint("keys tried: %s", strings.Join(paths, ", "))
+		if errors.Is(err, errNoMatch) {
+			return nil, xe.Hint("ask someone who can decrypt it to re-seal it to your public key too (stackgen secret seal -r ...)")
+		}
+		return nil, xe.Hint("restore %s from version control, or seal a new password: stackgen secret seal", name)
+	}
+	return checked(name, pw)
+}
+
+// checked passes a decrypted password on only if it meets CheckPassword; a refused one is cleared.
+func checked(name string, pw []byte) ([]byte, error) {
+	if err := CheckPassword(pw); err != nil {
+		clear(pw)
+		return nil, failure.Errorf("%s: %v", name, err).Hint("re-seal it with stackgen secret seal")
+	}
+	return pw, nil
+}
