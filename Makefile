@@ -12,14 +12,14 @@ test: deps
 # regression case; commit it with the fix.
 FUZZTIME ?= 60s
 FUZZ_TARGETS = ./lint:FuzzLint ./lint:FuzzPolicy ./lint:FuzzIgnores ./lint:FuzzRedisArgs \
-	./generator:FuzzSpec ./generator:FuzzUnits ./vault:FuzzUnseal
+	./generator:FuzzSpec ./generator:FuzzUnits ./vault:FuzzUnseal ./vault:FuzzSealedTampered
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \
 		pkg=$${t%%:*}; fn=$${t##*:}; \
 		echo "fuzz $$pkg $$fn for $(FUZZTIME)"; \
 		$(GO) test $$pkg -run '^$$' -fuzz "^$$fn\$$" -fuzztime $(FUZZTIME) >/dev/null || \
 			{ $(GO) test $$pkg -run "^$$fn\$$" -count=1; exit 1; }; \
-	done; echo "fuzz: 7 targets, no crash"
+	done; echo "fuzz: $(words $(FUZZ_TARGETS)) targets, no crash"
 
 # The runtime tests need a real redis-server and redis-cli, and the Swarm end-to-end test builds its
 # image from them and a static busybox; install them when missing (Debian/Ubuntu).

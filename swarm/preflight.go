@@ -121,27 +121,43 @@ func ConstraintHolds(n Node, c string) bool {
 }
 
 // PlacementFits reports whether some ready, active node satisfies every constraint. It is pure: the
-// error lists why each node fails, with hints; pinLabel is the label a one-node Swarm can use instead.
+// error lists why each node fails, with the fix for each reason; pinLabel is the label constraint a
+// one-node Swarm can use instead of node.role == worker.
 func PlacementFits(nodes []Node, constraints []string, pinLabel string) error {
 	var why []string
+	var unavailable []string // nodes that would fit but are drained, paused or down
 	for _, n := range nodes {
-		if n.Status.State != "ready" || n.Spec.Availability != "active" {
-			why = append(why, fmt.Sprintf("%s is %s/%s", n.Description.Hostname, n.Status.State, n.Spec.Availability))
-			continue
-		}
 		var failed []string
 		for _, c := range constraints {
 			if !ConstraintHolds(n, c) {
 				failed = append(failed, c)
 			}
 		}
-		if len(failed) == 0 {
+		ready := n.Status.State == "ready" && n.Spec.Availability == "active"
+		switch {
+		case ready && len(failed) == 0:
 			return nil
+		case !ready && len(failed) == 0:
+			why = append(why, fmt.Sprintf("%s is %s/%s", n.Description.Hostname, n.Status.State, n.Spec.Availability))
+			unavailable = append(unavailable, n.Description.Hostname)
+		case !ready:
+			why = append(why, fmt.Sprintf("%s is %s/%s and fails %s", n.Description.Hostname, n.Status.State, n.Spec.Availability, strings.Join(failed, " and ")))
+		default:
+			why = append(why, fmt.Sprintf("%s (%s) fails %s", n.Description.Hostname, n.Spec.Role, strings.Join(failed, " and ")))
 		}
-		why = append(why, fmt.Sprintf("%s (%s) fails %s", n.Description.Hostname, n.Spec.Role, strings.Join(failed, " and ")))
 	}
 	xe := failure.Errorf("no ready node satisfies the placement constraints: %s", strings.Join(why, "; "))
-	onlyManagers := true
+	for _, host := range unavailable {
+		if n := nodeByHost(nodes, host); n.Spec.Availability != "active" {
+			xe.Hint("%s fits but is %s: docker node update --availability active %s", host, n.Spec.Availability, host)
+		} else {
+			xe.Hint("%s fits but is %s: start its Docker engine or bring its network back, then check docker node ls", host, n.Status.State)
+		}
+	}
+	if len(unavailable) > 0 {
+		return xe
+	}
+	onlyManagers := len(nodes) > 0
 	for _, n := range nodes {
 		onlyManagers = onlyManagers && n.Spec.Role == "manager"
 	}
@@ -156,4 +172,13 @@ func PlacementFits(nodes []Node, constraints []string, pinLabel string) error {
 		}
 	}
 	return xe
+}
+
+func nodeByHost(nodes []Node, host string) Node {
+	for _, n := range nodes {
+		if n.Description.Hostname == host {
+			return n
+		}
+	}
+	return Node{}
 }

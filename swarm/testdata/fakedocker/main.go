@@ -1,0 +1,61 @@
+// Command fakedocker is the recording stand-in for the docker CLI in stackgen's tests, for what a
+// real engine cannot show on demand (a service that publishes a port, a Redis without a password, a
+// drained node). It appends its argv as one JSON line to $FAKE_DOCKER/argv.jsonl and answers from
+// $FAKE_DOCKER/script.json: a list of {"re", "stdout", "stderr", "exit"}; the first regexp that
+// matches the space-joined argv wins; the stdin of `secret create NAME -` is kept in
+// $FAKE_DOCKER/secrets/NAME. No match is exit 3 with "fakedocker: unexpected ...".
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+)
+
+type answer struct {
+	Re     string `json:"re"`
+	Stdout string `json:"stdout"`
+	Stderr string `json:"stderr"`
+	Exit   int    `json:"exit"`
+}
+
+func main() {
+	dir := os.Getenv("FAKE_DOCKER")
+	args := os.Args[1:]
+	if line, err := json.Marshal(args); err == nil {
+		if f, err := os.OpenFile(filepath.Join(dir, "argv.jsonl"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644); err == nil {
+			f.Write(append(line, '\n'))
+			f.Close()
+		}
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "script.json"))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "fakedocker:", err)
+		os.Exit(3)
+	}
+	var script []answer
+	if err := json.Unmarshal(data, &script); err != nil {
+		fmt.Fprintln(os.Stderr, "fakedocker:", err)
+		os.Exit(3)
+	}
+	// What a real engine keeps on stdin (a secret's value) is kept as a file named after the secret.
+	if len(args) > 2 && args[0] == "secret" && args[1] == "create" && args[len(args)-1] == "-" {
+		value, _ := io.ReadAll(os.Stdin)
+		os.MkdirAll(filepath.Join(dir, "secrets"), 0o755)
+		os.WriteFile(filepath.Join(dir, "secrets", args[len(args)-2]), value, 0o600)
+	}
+	joined := strings.Join(args, " ")
+	for _, a := range script {
+		if regexp.MustCompile(a.Re).MatchString(joined) {
+			fmt.Print(a.Stdout)
+			fmt.Fprint(os.Stderr, a.Stderr)
+			os.Exit(a.Exit)
+		}
+	}
+	fmt.Fprintf(os.Stderr, "fakedocker: unexpected %s\n", joined)
+	os.Exit(3)
+}
