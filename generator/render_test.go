@@ -170,7 +170,7 @@ func TestOverrides(t *testing.T) {
 		{"reservation above limit", []generator.Override{{Flag: "--memory-reservation", Value: "1G"}}, nil,
 			"--memory-reservation: 1G is above memory.limit 512M; a reservation cannot exceed the limit"},
 		{"latest", []generator.Override{{Flag: "--image", Value: "redis:latest"}}, nil, `--image: "redis:latest" is not valid`},
-		{"bad constraint", []generator.Override{{Flag: "--constraint", Value: "role=worker"}}, nil, `--constraint: "role=worker" is not valid`},
+		{"bad constraint", []generator.Override{{Flag: "--constraint", Value: "role=worker"}}, nil, `--constraint: "role=worker" is not a constraint Swarm accepts: constraint expected one operator from ==, !=`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

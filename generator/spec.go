@@ -10,6 +10,7 @@ import (
 
 	"go.yaml.in/yaml/v4"
 
+	"github.com/webvig/stackgen/constraint"
 	"github.com/webvig/stackgen/schemas"
 	"github.com/webvig/stackgen/yamlnode"
 )
@@ -166,6 +167,15 @@ func (s *Spec) Check() error {
 	if maxmemory*4 > limit*3 {
 		return s.Errorf("redis.maxmemory", "%s leaves less than a quarter of memory.limit %s as headroom for fork, "+
 			"client buffers and allocator overhead; use at most %s", s.Redis.MaxMemory, s.Memory.Limit, FormatRedisBytes(limit*3/4))
+	}
+	for i, c := range s.Placement.Constraints {
+		if _, err := constraint.Parse(c); err != nil {
+			at := fmt.Sprintf("placement.constraints.%d", i)
+			if _, ok := s.flags["placement.constraints"]; ok {
+				at = "placement.constraints"
+			}
+			return s.Errorf(at, "%q is not a constraint Swarm accepts: %v; write KEY == VALUE or KEY != VALUE, e.g. node.role == worker", c, err)
+		}
 	}
 	if n := len(s.SecretName(nil)); n > 64 {
 		return s.Errorf("stack", "stack %q and service %q make secret names of %d characters; Swarm allows 64",

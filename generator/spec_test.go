@@ -30,7 +30,7 @@ func TestSpecErrors(t *testing.T) {
 		{"maxmemory without headroom", "maxmemory: 384mb", "maxmemory: 512mb",
 			`s.yaml:13:14: redis.maxmemory: 512mb leaves less than a quarter of memory.limit 512M as headroom for fork, client buffers and allocator overhead; use at most 384mb`},
 		{"bad constraint", "- node.role == worker", "- node.role = worker",
-			`s.yaml:23:7: placement.constraints.0: "node.role = worker" is not valid: expected a Swarm placement constraint, e.g. node.role == worker or node.labels.redis == true`},
+			`s.yaml:23:7: placement.constraints.0: "node.role = worker" is not a constraint Swarm accepts: constraint expected one operator from ==, !=; write KEY == VALUE or KEY != VALUE, e.g. node.role == worker`},
 		{"save as one token", "- [900, 1]", "- \"900 1\"",
 			`s.yaml:17:7: redis.save.0: must be an array, not a string: a [seconds, changes] pair of positive integers, e.g. [900, 1]`},
 		{"noeviction", "allkeys-lru ", "noeviction  ",

@@ -39,7 +39,8 @@ func TestConstraintHolds(t *testing.T) {
 		{"node.labels.wheel_analyzer.redis == false", false},
 		{"node.labels.missing == true", false},
 		{"node.labels.missing != true", true},
-		{"node.labels.empty == ", true},
+		{"node.labels.empty != x", true},
+		{"node.labels.empty == ", false}, // not a constraint Swarm accepts
 		{"engine.labels.zone == a", true},
 		{"engine.labels.zone != a", false},
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/webvig/stackgen/generator"
 
+	"github.com/webvig/stackgen/constraint"
 	"github.com/webvig/stackgen/failure"
 )
 
@@ -30,6 +31,7 @@ type Node struct {
 	} `json:"Description"`
 	Status struct {
 		State string `json:"State"`
+		Addr  string `json:"Addr"`
 	} `json:"Status"`
 }
 
@@ -86,38 +88,16 @@ func EnsureNetwork(d *Docker, name string) (created bool, err error) {
 	return true, nil
 }
 
-// ConstraintHolds evaluates one Swarm placement constraint against a node.
+// ConstraintHolds evaluates one Swarm placement constraint against a node, as swarmkit does; a
+// constraint that does not parse holds nowhere.
 func ConstraintHolds(n Node, c string) bool {
-	op := "=="
-	key, value, ok := strings.Cut(c, "==")
-	if !ok {
-		op = "!="
-		key, value, _ = strings.Cut(c, "!=")
+	parsed, err := constraint.Parse(c)
+	if err != nil {
+		return false
 	}
-	key, value = strings.TrimSpace(key), strings.TrimSpace(value)
-	var got string
-	var present bool
-	switch {
-	case key == "node.id":
-		got, present = n.ID, true
-	case key == "node.hostname":
-		got, present = n.Description.Hostname, true
-	case key == "node.role":
-		got, present = n.Spec.Role, true
-	case key == "node.platform.os":
-		got, present = n.Description.Platform.OS, true
-	case key == "node.platform.arch":
-		got, present = n.Description.Platform.Architecture, true
-	case strings.HasPrefix(key, "node.labels."):
-		got, present = n.Spec.Labels[strings.TrimPrefix(key, "node.labels.")]
-	case strings.HasPrefix(key, "engine.labels."):
-		got, present = n.Description.Engine.Labels[strings.TrimPrefix(key, "engine.labels.")]
-	}
-	eq := present && strings.EqualFold(got, value)
-	if op == "==" {
-		return eq
-	}
-	return !eq
+	return parsed.Matches(constraint.Node{ID: n.ID, Hostname: n.Description.Hostname, Addr: n.Status.Addr,
+		Role: n.Spec.Role, OS: n.Description.Platform.OS, Arch: n.Description.Platform.Architecture,
+		Labels: n.Spec.Labels, EngineLabels: n.Description.Engine.Labels})
 }
 
 // PlacementFits reports whether some ready, active node satisfies every constraint. It is pure: the
