@@ -17,19 +17,55 @@ import (
 // MaxSealed bounds a sealed password file: a few recipients' stanzas and a short payload.
 const MaxSealed = 1 << 20
 
+// DefaultPath is where a repository keeps the default spec, relative to its root.
+var DefaultPath = filepath.Join("stacks", filepath.FromSlash(Default))
+
 // Source is where a spec was read from: the embedded default or a directory on disk.
 type Source struct {
-	FS   fs.FS
-	Name string // the spec's name inside FS
-	Show string // the name in messages
-	Dir  string // the spec's directory on disk, "" when embedded
+	FS       fs.FS
+	Name     string // the spec's name inside FS
+	Show     string // the name in messages
+	Dir      string // the spec's directory on disk, "" when embedded
+	Embedded bool   // no SPEC was given and no repository spec was found
 }
 
-// Open reads the spec at arg (or the embedded default when arg is "") and applies the overrides.
-// Every error names the file.
-func Open(arg string, overrides []generator.Override) (*generator.Spec, *Source, error) {
-	src := &Source{FS: FS, Name: Default, Show: "stacks/" + Default}
+// FindUp looks for the file rel in dir and each of its parents and returns the first found as a path
+// from the working directory (relative where it can be, else absolute); "" when there is none.
+func FindUp(dir, rel string) string {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return ""
+	}
+	wd, _ := os.Getwd()
+	for cur := abs; ; cur = filepath.Dir(cur) {
+		p := filepath.Join(cur, rel)
+		if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
+			if r, err := filepath.Rel(wd, p); err == nil && wd != "" {
+				return r
+			}
+			return p
+		}
+		if filepath.Dir(cur) == cur {
+			return ""
+		}
+	}
+}
+
+// Resolve applies the one rule every command follows for its SPEC argument: the file given; else
+// stacks/wheel_analyzer/stack.yaml in the working directory or the nearest parent that has one; else
+// "" for the copy built into stackgen.
+func Resolve(arg string) string {
 	if arg != "" {
+		return arg
+	}
+	return FindUp(".", DefaultPath)
+}
+
+// Open reads the spec that Resolve(arg) names (the embedded default when it names none) and applies
+// the overrides. Every error names the file.
+func Open(arg string, overrides []generator.Override) (*generator.Spec, *Source, error) {
+	src := &Source{FS: FS, Name: Default, Show: "stacks/" + Default, Embedded: true}
+	if arg = Resolve(arg); arg != "" {
 		dir, base := filepath.Split(arg)
 		if dir == "" {
 			dir = "."
@@ -38,7 +74,7 @@ func Open(arg string, overrides []generator.Override) (*generator.Spec, *Source,
 	}
 	data, err := ReadLimited(src.FS, src.Name, generator.MaxSpecSize)
 	if err != nil {
-		return nil, nil, failure.Errorf("%s: %s", src.Show, DescribeOpenError(err)).Hint("use the default with no argument, or give the path of a stack.yaml")
+		return nil, nil, failure.Errorf("%s: %s", src.Show, DescribeOpenError(err)).Hint("give the path of a stack spec, or run in a repository with %s", DefaultPath)
 	}
 	spec, err := generator.ParseSpec(src.Show, data)
 	if err != nil {
@@ -69,16 +105,16 @@ func (src *Source) Sealed(spec *generator.Spec) ([]byte, error) {
 }
 
 // Load is Open plus the sealed password file, for commands that need both.
-func Load(arg string, overrides []generator.Override) (*generator.Spec, []byte, error) {
+func Load(arg string, overrides []generator.Override) (*generator.Spec, []byte, *Source, error) {
 	spec, src, err := Open(arg, overrides)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	sealed, err := src.Sealed(spec)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	return spec, sealed, nil
+	return spec, sealed, src, nil
 }
 
 // ReadLimited reads a whole file, refusing one larger than max bytes rather than reading it all.

@@ -145,7 +145,7 @@ func cmdVerify(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	spec, _, err := loadSpec(c.spec, c.overrides)
+	spec, _, err := e.loadSpec(c.spec, c.overrides)
 	if err != nil {
 		return err
 	}

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/webvig/stackgen/lint"
+	"github.com/webvig/stackgen/stacks"
 )
 
 const lintUsage = `Usage:
@@ -138,7 +139,7 @@ func cmdLint(e *env, args []string) error {
 			if file != "<stdin>" {
 				dir = filepath.Dir(file)
 			}
-			path = findPolicy(dir)
+			path = stacks.FindUp(dir, ".stackgen.yaml")
 		}
 		if p, ok := policies[path]; ok {
 			return p, nil
@@ -242,28 +243,6 @@ func readFile(path string, maxSize int) ([]byte, error) {
 		return nil, failf("lint: %s: %v", path, err)
 	}
 	return data, nil
-}
-
-// findPolicy looks for .stackgen.yaml in dir and its parents.
-func findPolicy(dir string) string {
-	abs, err := filepath.Abs(dir)
-	if err != nil {
-		return ""
-	}
-	for {
-		p := filepath.Join(abs, ".stackgen.yaml")
-		if st, err := os.Stat(p); err == nil && !st.IsDir() {
-			if rel, err := filepath.Rel(".", p); err == nil && !strings.HasPrefix(rel, "..") {
-				return rel
-			}
-			return p
-		}
-		parent := filepath.Dir(abs)
-		if parent == abs {
-			return ""
-		}
-		abs = parent
-	}
 }
 
 // lintEnv resolves ${VAR} from the environment, then --env-file values (KEY=VALUE lines).

@@ -102,7 +102,7 @@ func cmdRender(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	spec, sealed, err := loadSpec(c.spec, c.overrides)
+	spec, sealed, err := e.loadSpec(c.spec, c.overrides)
 	if err != nil {
 		return err
 	}
@@ -123,11 +123,15 @@ func cmdRender(e *env, args []string) error {
 // describeOpenError says why a file could not be opened, without Go's "open PATH:" prefix.
 var describeOpenError = stacks.DescribeOpenError
 
-// openSpec and loadSpec read SPEC, or the default when it is "", and apply the overrides.
-var (
-	openSpec = stacks.Open
-	loadSpec = stacks.Load
-)
+// loadSpec reads the spec (stacks.Resolve says which) and its sealed password, and says on stderr
+// when it falls back to the copy built into stackgen.
+func (e *env) loadSpec(arg string, overrides []generator.Override) (*generator.Spec, []byte, error) {
+	spec, sealed, src, err := stacks.Load(arg, overrides)
+	if err == nil && src.Embedded {
+		fmt.Fprintf(e.stderr, "stackgen: no %s here or in a parent directory; using the copy built into stackgen\n", stacks.DefaultPath)
+	}
+	return spec, sealed, err
+}
 
 // writeFileAtomic writes data to a temporary file beside name and renames it into place, so a reader
 // never sees a half-written file and a failure leaves the old one untouched.

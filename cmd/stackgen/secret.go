@@ -5,13 +5,13 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/spf13/pflag"
 	"golang.org/x/term"
 
 	"github.com/webvig/stackgen/generator"
+	"github.com/webvig/stackgen/stacks"
 	"github.com/webvig/stackgen/swarm"
 	"github.com/webvig/stackgen/vault"
 )
@@ -143,7 +143,7 @@ func cmdSecret(e *env, args []string) error {
 }
 
 func secretNames(e *env, c secretConfig) error {
-	spec, sealed, err := loadSpec(c.spec, c.overrides)
+	spec, sealed, err := e.loadSpec(c.spec, c.overrides)
 	if err != nil {
 		return err
 	}
@@ -152,11 +152,13 @@ func secretNames(e *env, c secretConfig) error {
 }
 
 func secretSeal(e *env, c secretConfig) error {
-	specArg := c.spec
+	specArg := stacks.Resolve(c.spec)
 	if specArg == "" {
-		specArg = filepath.Join("stacks", "wheel_analyzer", "stack.yaml")
+		wd, _ := os.Getwd()
+		return failf("no %s in %s or a parent directory, and seal writes the password file beside the spec", stacks.DefaultPath, wd).
+			Hint("run it in your repository, or give the spec: stackgen secret seal path/to/stack.yaml")
 	}
-	spec, src, err := openSpec(specArg, nil)
+	spec, src, err := stacks.Open(specArg, nil)
 	if err != nil {
 		return err
 	}
@@ -207,7 +209,7 @@ func secretSeal(e *env, c secretConfig) error {
 
 // unsealSpec loads the spec and its sealed file and decrypts the password; the caller clears pw.
 func unsealSpec(e *env, c secretConfig) (spec *generator.Spec, sealed, pw []byte, err error) {
-	if spec, sealed, err = loadSpec(c.spec, c.overrides); err != nil {
+	if spec, sealed, err = e.loadSpec(c.spec, c.overrides); err != nil {
 		return nil, nil, nil, err
 	}
 	pw, err = vault.Decrypt(spec.Password.File, sealed, vault.DecryptOptions{
