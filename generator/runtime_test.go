@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -20,10 +21,12 @@ import (
 )
 
 // The runtime conformance test runs the rendered entrypoint, command and healthcheck against a real
-// redis-server the way the container would, with three substitutions only this machine needs: a temp
-// directory stands in for /run/secrets, a pass-through docker-entrypoint.sh stands in for the image's
-// (which only changes the user), and "--port P --bind 127.0.0.1 --dir D" are appended to the command
-// (the healthcheck's "-p 6379" becomes "-p P") so the server listens on loopback only.
+// redis-server the way the container would, with three substitutions only this machine needs: a
+// directory on tmpfs (/dev/shm, as Swarm mounts secrets on tmpfs) stands in for /run/secrets, a
+// pass-through docker-entrypoint.sh stands in for the image's (which only changes the user), and
+// "--port P --bind 127.0.0.1 --dir D" are appended to the command (the healthcheck's "-p 6379"
+// becomes "-p P") so the server listens on loopback only. The wrapper runs under each shell the
+// official images have as /bin/sh: dash (Debian) and busybox ash (Alpine).
 
 // hostile is a password with every character a shell, YAML or Redis could mangle.
 const hostile = "p a\"s's $HOME `id` \\n\\ é€ 🔑 --x"
@@ -63,11 +66,32 @@ func renderedService(t *testing.T) rendered {
 type redisHarness struct {
 	t                  *testing.T
 	r                  rendered
+	shell              []string // replaces the entrypoint's /bin/sh
 	bin, secrets, data string
 	port               int
 }
 
-func newHarness(t *testing.T) *redisHarness {
+// shell is a /bin/sh of an official Redis image, as this machine can run it.
+type shell struct {
+	name string
+	argv []string
+}
+
+// shells are dash (the Debian images' /bin/sh) and busybox ash (Alpine's). Debian's busybox-static
+// runs its own cat and sed applets before PATH, as Alpine's /bin/cat and /bin/sed are busybox.
+func shells(t *testing.T) []shell {
+	t.Helper()
+	if _, err := exec.LookPath("dash"); err != nil {
+		t.Fatal("dash is not on PATH: it is the Debian Redis image's /bin/sh; apt-get install -y dash")
+	}
+	if _, err := exec.LookPath("busybox"); err != nil {
+		t.Fatal("busybox is not on PATH: its ash is the Alpine Redis image's /bin/sh; " +
+			"run `make deps` or apt-get install -y busybox-static")
+	}
+	return []shell{{"dash", []string{"dash"}}, {"busybox", []string{"busybox", "sh"}}}
+}
+
+func newHarness(t *testing.T, sh shell) *redisHarness {
 	t.Helper()
 	for _, tool := range []string{"redis-server", "redis-cli"} {
 		if _, err := exec.LookPath(tool); err != nil {
@@ -76,9 +100,9 @@ func newHarness(t *testing.T) *redisHarness {
 		}
 	}
 	dir := t.TempDir()
-	h := &redisHarness{t: t, r: renderedService(t), bin: filepath.Join(dir, "bin"),
-		secrets: filepath.Join(dir, "secrets"), data: filepath.Join(dir, "data"), port: freePort(t)}
-	for _, d := range []string{h.bin, h.secrets, h.data} {
+	h := &redisHarness{t: t, r: renderedService(t), shell: sh.argv, bin: filepath.Join(dir, "bin"),
+		secrets: tmpfsDir(t), data: filepath.Join(dir, "data"), port: freePort(t)}
+	for _, d := range []string{h.bin, h.data} {
 		if err := os.Mkdir(d, 0o700); err != nil {
 			t.Fatal(err)
 		}
@@ -88,6 +112,22 @@ func newHarness(t *testing.T) *redisHarness {
 		t.Fatal(err)
 	}
 	return h
+}
+
+// tmpfsDir is a private directory on /dev/shm, so that test passwords stay in memory as Swarm's do.
+func tmpfsDir(t *testing.T) string {
+	t.Helper()
+	var st syscall.Statfs_t
+	if err := syscall.Statfs("/dev/shm", &st); err != nil || st.Type != 0x01021994 { // TMPFS_MAGIC
+		t.Fatal("/dev/shm is not a tmpfs: the runtime tests keep their passwords in memory there; " +
+			"mount one (mount -t tmpfs tmpfs /dev/shm)")
+	}
+	dir, err := os.MkdirTemp("/dev/shm", "stackgen-secrets-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = os.RemoveAll(dir) })
+	return dir
 }
 
 func freePort(t *testing.T) int {
@@ -127,10 +167,14 @@ type proc struct {
 func (h *redisHarness) start() *proc {
 	h.t.Helper()
 	ep := h.r.entrypoint
-	args := append([]string{ep[1], h.local(ep[2])}, ep[3:]...)
+	if ep[0] != "/bin/sh" || ep[1] != "-c" {
+		h.t.Fatalf("entrypoint %q is not a /bin/sh -c wrapper", ep[:2])
+	}
+	args := append(append([]string{}, h.shell[1:]...), ep[1], h.local(ep[2]))
+	args = append(args, ep[3:]...)
 	args = append(args, h.r.command...)
 	args = append(args, "--port", strconv.Itoa(h.port), "--bind", "127.0.0.1", "--dir", h.data)
-	cmd := exec.Command(ep[0], args...)
+	cmd := exec.Command(h.shell[0], args...)
 	cmd.Env = h.env()
 	p := &proc{cmd: cmd, out: &syncBuffer{}, done: make(chan struct{})}
 	cmd.Stdout, cmd.Stderr = p.out, p.out
@@ -201,7 +245,13 @@ func (h *redisHarness) health() error {
 }
 
 func TestRuntimeConformance(t *testing.T) {
-	h := newHarness(t)
+	for _, sh := range shells(t) {
+		t.Run(sh.name, func(t *testing.T) { runtimeConformance(t, sh) })
+	}
+}
+
+func runtimeConformance(t *testing.T, sh shell) {
+	h := newHarness(t, sh)
 	h.setSecret(hostile)
 	p := h.start()
 	c := h.waitUp(p)
@@ -302,6 +352,12 @@ func (h *redisHarness) setSecretAnyway(pw string) {
 }
 
 func TestWrapperRefusesMissingOrEmptySecret(t *testing.T) {
+	for _, sh := range shells(t) {
+		t.Run(sh.name, func(t *testing.T) { wrapperRefuses(t, sh) })
+	}
+}
+
+func wrapperRefuses(t *testing.T, sh shell) {
 	for _, tc := range []struct {
 		name  string
 		setup func(h *redisHarness)
@@ -311,7 +367,7 @@ func TestWrapperRefusesMissingOrEmptySecret(t *testing.T) {
 		{"only a newline", func(h *redisHarness) { h.setSecret("\n") }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			h := newHarness(t)
+			h := newHarness(t, sh)
 			tc.setup(h)
 			p := h.start()
 			if err := p.wait(10 * time.Second); err == nil {
