@@ -20,6 +20,12 @@ const (
 	dataDir      = "/data"
 )
 
+// MaxPasswordBytes is the longest password Redis can ever accept from a client that is not yet
+// authenticated: it refuses a bulk argument over 16,384 bytes before AUTH runs (src/networking.c,
+// processMultibulkBuffer; measured on 7.0.15: 16,384 bytes authenticate, 16,385 get "ERR Protocol
+// error: unauthenticated bulk length"). A longer password locks out every client and the health check.
+const MaxPasswordBytes = 16384
+
 // SecretName is the Swarm secret that holds the password: content-addressed by the sealed file, so
 // rendering needs no key, names reveal nothing, and a re-sealed password rolls the service.
 func (s *Spec) SecretName(sealed []byte) string {
