@@ -20,6 +20,12 @@ const (
 	dataDir      = "/data"
 )
 
+// MaxPasswordBytes is the longest password Redis can ever accept from a client that is not yet
+// authenticated: it refuses a bulk argument over 16,384 bytes before AUTH runs (src/networking.c,
+// processMultibulkBuffer; measured on 7.0.15: 16,384 bytes authenticate, 16,385 get "ERR Protocol
+// error: unauthenticated bulk length"). A longer password locks out every client and the health check.
+const MaxPasswordBytes = 16384
+
 // SecretName is the Swarm secret that holds the password: content-addressed by the sealed file, so
 // rendering needs no key, names reveal nothing, and a re-sealed password rolls the service.
 func (s *Spec) SecretName(sealed []byte) string {
@@ -65,17 +71,46 @@ func (s *Spec) RedisArgs() []string {
 	)
 }
 
-// EntrypointScript reads the password from the secret and starts Redis with it. The assignment form
-// with "|| exit 1" and the emptiness test make a missing or empty secret fatal: Redis never starts
-// without a password. docker-entrypoint.sh gets "redis-server" by name so that it fixes /data's
-// owner and drops to user redis. Dollars are literal here; Stack escapes them for YAML.
+// EntrypointScript reads the password from the secret and hands it to Redis on standard input, never
+// in a process's arguments, which any local user can read in /proc/PID/cmdline. "redis-server -"
+// reads config-file syntax from stdin before it applies the options that follow (src/server.c main,
+// src/config.c loadServerConfig). The chain is sh, docker-entrypoint.sh with its id and find children,
+// su-exec or gosu, then redis-server; none of them gets the password as an argument:
+//
+//   - The assignment form with "|| exit 1" and the emptiness test make a missing or empty secret
+//     fatal: Redis never starts without a password.
+//   - sed reads the password from a here-document, not from its arguments, and escapes it for the
+//     double-quoted string of Redis's config parser (src/sds.c sdssplitargs): each backslash and
+//     double quote gets a backslash and an embedded newline becomes the two characters \n, so text
+//     such as \x41 reaches Redis unchanged. The command substitutions strip trailing newlines, as
+//     $(cat) does in the health check, so both read the same password.
+//   - The second here-document is Redis's stdin. exec keeps the shell's PID, so Redis is PID 1 and gets
+//     docker stop's SIGTERM. docker-entrypoint.sh gets "redis-server" by name, so it fixes /data's owner
+//     and drops to user redis; su-exec and gosu exec in place, so stdin passes through.
+//
+// A here-document in dash 0.5.12 and busybox ash 1.35 is a pipe, never a temp file: checked with
+// `strace -f -e trace=openat,pipe2,clone,execve,write` on both, with a 6-byte and a 16 KiB password.
+// Both call pipe2 and open no file for it; the shell writes a short document itself and forks a
+// child (with the shell's own argv) to write a long one. bash 5.2 also uses a pipe up to the pipe's
+// capacity but a file in /tmp above it (seen with 70,000 bytes), hence /bin/sh and the 16 KiB limit.
+// The writer child of a long document outlives the exec as a zombie child of Redis; Redis reaps it
+// after its first BGSAVE and logs "Warning, detected child with unmatched pid" once (seen with a
+// 16 KiB password under both shells). Harmless, and a password under 4 KiB never has one.
+//
+// Dollars are literal here; Stack escapes them for YAML.
 func EntrypointScript() string {
 	return `pw="$(cat ` + SecretTarget + `)" || exit 1
 if [ -z "$pw" ]; then
   echo "stackgen: ` + SecretTarget + ` is empty; refusing to start Redis without a password" >&2
   exit 1
 fi
-exec docker-entrypoint.sh redis-server --requirepass "$pw" "$@"`
+pw="$(sed -e ':a' -e '$!{N;ba' -e '}' -e 's/[\\"]/\\&/g' -e 's/\n/\\n/g' <<EOF
+$pw
+EOF
+)" || exit 1
+exec docker-entrypoint.sh redis-server - "$@" <<EOF
+requirepass "$pw"
+EOF`
 }
 
 // HealthScript authenticates through REDISCLI_AUTH (never argv), sends a read-only PING and compares

@@ -3,6 +3,7 @@ package generator_test
 import (
 	"bufio"
 	"bytes"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"io"
@@ -13,17 +14,22 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
 	"go.yaml.in/yaml/v4"
+
+	"github.com/webvig/stackgen/generator"
 )
 
 // The runtime conformance test runs the rendered entrypoint, command and healthcheck against a real
-// redis-server the way the container would, with three substitutions only this machine needs: a temp
-// directory stands in for /run/secrets, a pass-through docker-entrypoint.sh stands in for the image's
-// (which only changes the user), and "--port P --bind 127.0.0.1 --dir D" are appended to the command
-// (the healthcheck's "-p 6379" becomes "-p P") so the server listens on loopback only.
+// redis-server the way the container would, with three substitutions only this machine needs: a
+// directory on tmpfs (/dev/shm, as Swarm mounts secrets on tmpfs) stands in for /run/secrets, a
+// pass-through docker-entrypoint.sh stands in for the image's (which only changes the user), and
+// "--port P --bind 127.0.0.1 --dir D" are appended to the command (the healthcheck's "-p 6379"
+// becomes "-p P") so the server listens on loopback only. The wrapper runs under each shell the
+// official images have as /bin/sh: dash (Debian) and busybox ash (Alpine).
 
 // hostile is a password with every character a shell, YAML or Redis could mangle.
 const hostile = "p a\"s's $HOME `id` \\n\\ é€ 🔑 --x"
@@ -63,11 +69,33 @@ func renderedService(t *testing.T) rendered {
 type redisHarness struct {
 	t                  *testing.T
 	r                  rendered
+	shell              []string // replaces the entrypoint's /bin/sh
+	trace              []string // runs the shell under this command (strace), if set
 	bin, secrets, data string
 	port               int
 }
 
-func newHarness(t *testing.T) *redisHarness {
+// shell is a /bin/sh of an official Redis image, as this machine can run it.
+type shell struct {
+	name string
+	argv []string
+}
+
+// shells are dash (the Debian images' /bin/sh) and busybox ash (Alpine's). Debian's busybox-static
+// runs its own cat and sed applets before PATH, as Alpine's /bin/cat and /bin/sed are busybox.
+func shells(t *testing.T) []shell {
+	t.Helper()
+	if _, err := exec.LookPath("dash"); err != nil {
+		t.Fatal("dash is not on PATH: it is the Debian Redis image's /bin/sh; apt-get install -y dash")
+	}
+	if _, err := exec.LookPath("busybox"); err != nil {
+		t.Fatal("busybox is not on PATH: its ash is the Alpine Redis image's /bin/sh; " +
+			"run `make deps` or apt-get install -y busybox-static")
+	}
+	return []shell{{"dash", []string{"dash"}}, {"busybox", []string{"busybox", "sh"}}}
+}
+
+func newHarness(t *testing.T, sh shell) *redisHarness {
 	t.Helper()
 	for _, tool := range []string{"redis-server", "redis-cli"} {
 		if _, err := exec.LookPath(tool); err != nil {
@@ -76,9 +104,9 @@ func newHarness(t *testing.T) *redisHarness {
 		}
 	}
 	dir := t.TempDir()
-	h := &redisHarness{t: t, r: renderedService(t), bin: filepath.Join(dir, "bin"),
-		secrets: filepath.Join(dir, "secrets"), data: filepath.Join(dir, "data"), port: freePort(t)}
-	for _, d := range []string{h.bin, h.secrets, h.data} {
+	h := &redisHarness{t: t, r: renderedService(t), shell: sh.argv, bin: filepath.Join(dir, "bin"),
+		secrets: tmpfsDir(t), data: filepath.Join(dir, "data"), port: freePort(t)}
+	for _, d := range []string{h.bin, h.data} {
 		if err := os.Mkdir(d, 0o700); err != nil {
 			t.Fatal(err)
 		}
@@ -88,6 +116,22 @@ func newHarness(t *testing.T) *redisHarness {
 		t.Fatal(err)
 	}
 	return h
+}
+
+// tmpfsDir is a private directory on /dev/shm, so that test passwords stay in memory as Swarm's do.
+func tmpfsDir(t *testing.T) string {
+	t.Helper()
+	var st syscall.Statfs_t
+	if err := syscall.Statfs("/dev/shm", &st); err != nil || st.Type != 0x01021994 { // TMPFS_MAGIC
+		t.Fatal("/dev/shm is not a tmpfs: the runtime tests keep their passwords in memory there; " +
+			"mount one (mount -t tmpfs tmpfs /dev/shm)")
+	}
+	dir, err := os.MkdirTemp("/dev/shm", "stackgen-secrets-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = os.RemoveAll(dir) })
+	return dir
 }
 
 func freePort(t *testing.T) int {
@@ -127,18 +171,25 @@ type proc struct {
 func (h *redisHarness) start() *proc {
 	h.t.Helper()
 	ep := h.r.entrypoint
-	args := append([]string{ep[1], h.local(ep[2])}, ep[3:]...)
+	if ep[0] != "/bin/sh" || ep[1] != "-c" {
+		h.t.Fatalf("entrypoint %q is not a /bin/sh -c wrapper", ep[:2])
+	}
+	args := []string{ep[1], h.local(ep[2])}
+	args = append(args, ep[3:]...)
 	args = append(args, h.r.command...)
 	args = append(args, "--port", strconv.Itoa(h.port), "--bind", "127.0.0.1", "--dir", h.data)
-	cmd := exec.Command(ep[0], args...)
+	argv := append(append(append([]string{}, h.trace...), h.shell...), args...)
+	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Env = h.env()
+	// Its own process group, so that cleanup also ends what strace would leave running when killed.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	p := &proc{cmd: cmd, out: &syncBuffer{}, done: make(chan struct{})}
 	cmd.Stdout, cmd.Stderr = p.out, p.out
 	if err := cmd.Start(); err != nil {
 		h.t.Fatal(err)
 	}
 	go func() { p.err = cmd.Wait(); close(p.done) }()
-	h.t.Cleanup(func() { _ = cmd.Process.Kill(); <-p.done })
+	h.t.Cleanup(func() { p.kill(); <-p.done })
 	return p
 }
 
@@ -148,11 +199,13 @@ func (p *proc) wait(limit time.Duration) error {
 	case <-p.done:
 		return p.err
 	case <-time.After(limit):
-		_ = p.cmd.Process.Kill()
+		p.kill()
 		<-p.done
 		return fmt.Errorf("process still running after %s", limit)
 	}
 }
+
+func (p *proc) kill() { _ = syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL) }
 
 type syncBuffer struct {
 	mu  sync.Mutex
@@ -201,7 +254,13 @@ func (h *redisHarness) health() error {
 }
 
 func TestRuntimeConformance(t *testing.T) {
-	h := newHarness(t)
+	for _, sh := range shells(t) {
+		t.Run(sh.name, func(t *testing.T) { runtimeConformance(t, sh) })
+	}
+}
+
+func runtimeConformance(t *testing.T, sh shell) {
+	h := newHarness(t, sh)
 	h.setSecret(hostile)
 	p := h.start()
 	c := h.waitUp(p)
@@ -302,6 +361,12 @@ func (h *redisHarness) setSecretAnyway(pw string) {
 }
 
 func TestWrapperRefusesMissingOrEmptySecret(t *testing.T) {
+	for _, sh := range shells(t) {
+		t.Run(sh.name, func(t *testing.T) { wrapperRefuses(t, sh) })
+	}
+}
+
+func wrapperRefuses(t *testing.T, sh shell) {
 	for _, tc := range []struct {
 		name  string
 		setup func(h *redisHarness)
@@ -311,7 +376,7 @@ func TestWrapperRefusesMissingOrEmptySecret(t *testing.T) {
 		{"only a newline", func(h *redisHarness) { h.setSecret("\n") }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			h := newHarness(t)
+			h := newHarness(t, sh)
 			tc.setup(h)
 			p := h.start()
 			if err := p.wait(10 * time.Second); err == nil {
@@ -396,4 +461,301 @@ func (c *resp) read() (any, error) {
 		return out, nil
 	}
 	return nil, fmt.Errorf("unexpected reply %q", line)
+}
+
+// hostilePasswords are the passwords the wrapper must hand to Redis byte for byte.
+func hostilePasswords() []struct{ name, pw string } {
+	long := strings.Repeat(`\"$`+"`", generator.MaxPasswordBytes/4) // every byte special; 16,384 bytes
+	return []struct{ name, pw string }{
+		{"spaces", "correct horse battery staple"},
+		{"both quotes", `it's a "quoted" 'pass'`},
+		{"backslashes", `back\slash\\double\"quote\`},
+		{"trailing backslash", `ends with a backslash\`},
+		{"escape lookalikes", `\x41\x42\n\t\r\\x`},
+		{"dollars", "$HOME ${PATH} $(id) $1 $@ $$"},
+		{"backticks", "`id` `echo pwned`"},
+		{"leading dash", "-x"},
+		{"a lone dash", "-"},
+		{"leading double dash", "--requirepass"},
+		{"non-ASCII", "pässwörd €🔑 日本語"},
+		{"tab", "tab\there\t"},
+		{"carriage return", "cr\rend\r"},
+		{"embedded newline", "line one\nline two"},
+		{"here-document delimiter", "x\nEOF\ny"},
+		{"16384 bytes", long},
+	}
+}
+
+// TestWrapperHostilePasswords: for each password, AUTH with the exact bytes succeeds, a wrong one
+// fails, CONFIG GET requirepass returns the exact bytes, the healthcheck passes, and the log does not
+// show the password. Failures name the case and lengths, never the password.
+func TestWrapperHostilePasswords(t *testing.T) {
+	if n := len(hostilePasswords()[len(hostilePasswords())-1].pw); n != generator.MaxPasswordBytes {
+		t.Fatalf("the long case is %d bytes, want %d", n, generator.MaxPasswordBytes)
+	}
+	for _, sh := range shells(t) {
+		for _, tc := range hostilePasswords() {
+			t.Run(sh.name+"/"+tc.name, func(t *testing.T) {
+				h := newHarness(t, sh)
+				h.setSecret(tc.pw)
+				p := h.start()
+				c := h.waitUp(p)
+				// Same length, last byte changed: a longer one would pass Redis's unauthenticated limit.
+				wrong := tc.pw[:len(tc.pw)-1] + string(rune('a'+(tc.pw[len(tc.pw)-1]+1)%26))
+				if _, err := c.do("AUTH", wrong); err == nil {
+					t.Fatal("AUTH with a wrong password succeeded")
+				}
+				if got, err := c.do("AUTH", tc.pw); err != nil || got != "OK" {
+					t.Fatalf("AUTH with the secret's exact %d bytes = %v, %v", len(tc.pw), got, err)
+				}
+				got, err := c.do("CONFIG", "GET", "requirepass")
+				if err != nil {
+					t.Fatal(err)
+				}
+				if pair, _ := got.([]any); len(pair) != 2 || pair[1] != tc.pw {
+					n := -1
+					if len(pair) == 2 {
+						n = len(pair[1].(string))
+					}
+					t.Fatalf("CONFIG GET requirepass returned %d bytes that differ from the secret's %d", n, len(tc.pw))
+				}
+				if err := h.health(); err != nil {
+					t.Errorf("healthcheck: %v", err)
+				}
+				if len(tc.pw) >= 8 && strings.Contains(p.out.String(), tc.pw) {
+					t.Error("the password appears in the wrapper's or Redis's output")
+				}
+			})
+		}
+	}
+}
+
+// TestUnauthenticatedBulkLimit measures what generator.MaxPasswordBytes rests on: Redis refuses an
+// unauthenticated request with a bulk argument over 16,384 bytes (src/networking.c,
+// processMultibulkBuffer), so AUTH with a longer password cannot succeed, whatever requirepass says.
+func TestUnauthenticatedBulkLimit(t *testing.T) {
+	sh := shells(t)[0]
+	for _, tc := range []struct {
+		n       int
+		wantErr string
+	}{
+		{generator.MaxPasswordBytes, ""},
+		{generator.MaxPasswordBytes + 1, "ERR Protocol error: unauthenticated bulk length"},
+	} {
+		t.Run(strconv.Itoa(tc.n), func(t *testing.T) {
+			h := newHarness(t, sh)
+			pw := strings.Repeat("k", tc.n)
+			h.setSecret(pw)
+			c := h.waitUp(h.start())
+			got, err := c.do("AUTH", pw)
+			switch {
+			case tc.wantErr == "" && (err != nil || got != "OK"):
+				t.Fatalf("AUTH with %d bytes = %v, %v; want OK", tc.n, got, err)
+			case tc.wantErr != "" && (err == nil || err.Error() != tc.wantErr):
+				t.Fatalf("AUTH with %d bytes = %v, %v; want %q", tc.n, got, err, tc.wantErr)
+			}
+		})
+	}
+}
+
+// argvScan polls /proc/*/cmdline of every process that appears after it starts, as an unprivileged
+// local user could, and records each sighting of needle. Processes older than the scan cannot be the
+// wrapper's and are skipped, which keeps each pass short.
+type argvScan struct {
+	needle    []byte
+	old       map[int]bool
+	stop      chan struct{}
+	done      chan struct{}
+	scans     int
+	ppid      map[int]int
+	argv0     map[int]map[string]bool // what each pid ran, in order of execs seen
+	sightings []string                // "pid N (argv0)", never the argument itself
+}
+
+func startScan(t *testing.T, needle string) *argvScan {
+	t.Helper()
+	s := &argvScan{needle: []byte(needle), old: map[int]bool{}, stop: make(chan struct{}), done: make(chan struct{}),
+		ppid: map[int]int{}, argv0: map[int]map[string]bool{}}
+	for _, pid := range pids(t) {
+		s.old[pid] = true
+	}
+	go func() {
+		defer close(s.done)
+		for {
+			s.pass()
+			select {
+			case <-s.stop:
+				s.pass()
+				return
+			default:
+			}
+		}
+	}()
+	return s
+}
+
+func pids(t *testing.T) []int {
+	ents, err := os.ReadDir("/proc")
+	if err != nil && t != nil {
+		t.Fatal(err)
+	}
+	var out []int
+	for _, e := range ents {
+		if pid, err := strconv.Atoi(e.Name()); err == nil {
+			out = append(out, pid)
+		}
+	}
+	return out
+}
+
+func (s *argvScan) pass() {
+	s.scans++
+	for _, pid := range pids(nil) {
+		if s.old[pid] {
+			continue
+		}
+		dir := "/proc/" + strconv.Itoa(pid)
+		cmdline, err := os.ReadFile(dir + "/cmdline")
+		if err != nil || len(cmdline) == 0 {
+			continue // gone, or a zombie
+		}
+		argv0, _, _ := bytes.Cut(cmdline, []byte{0})
+		if stat, err := os.ReadFile(dir + "/stat"); err == nil {
+			// "pid (comm) state ppid ...": comm may hold spaces and parentheses, so cut at the last ")".
+			if i := bytes.LastIndexByte(stat, ')'); i > 0 {
+				if f := strings.Fields(string(stat[i+1:])); len(f) > 1 {
+					s.ppid[pid], _ = strconv.Atoi(f[1])
+				}
+			}
+		}
+		if s.argv0[pid] == nil {
+			s.argv0[pid] = map[string]bool{}
+		}
+		s.argv0[pid][string(argv0)] = true
+		if bytes.Contains(cmdline, s.needle) {
+			s.sightings = append(s.sightings, fmt.Sprintf("pid %d (%s)", pid, filepath.Base(string(argv0))))
+		}
+	}
+}
+
+func (s *argvScan) finish() {
+	close(s.stop)
+	<-s.done
+}
+
+// tree is the processes descending from root (root included) and what they ran.
+func (s *argvScan) tree(root int) (n int, ran []string) {
+	seen := map[string]bool{}
+	for pid := range s.argv0 {
+		for p, hops := pid, 0; p > 1 && hops < 64; p, hops = s.ppid[p], hops+1 {
+			if p == root {
+				n++
+				for a := range s.argv0[pid] {
+					if b := filepath.Base(a); !seen[b] {
+						seen[b] = true
+						ran = append(ran, b)
+					}
+				}
+				break
+			}
+		}
+	}
+	return n, ran
+}
+
+// pingUntilAnswered dials and sends PING until Redis replies at all (NOAUTH counts).
+func (h *redisHarness) pingUntilAnswered(p *proc) {
+	h.t.Helper()
+	c := h.waitUp(p)
+	if _, err := c.do("PING"); err != nil && !strings.HasPrefix(err.Error(), "NOAUTH") {
+		h.t.Fatalf("PING: %v", err)
+	}
+	c.conn.Close()
+}
+
+// TestPasswordNeverInArgv scans every new process's argument list from before the wrapper starts until
+// Redis answers PING, and fails on any sight of the password. A control run, Redis with the password
+// as --requirepass and its process title frozen, proves that the scanner sees what is there. The
+// scan races short-lived children (cat, sed, id, find), so a second check runs the wrapper under
+// strace and reads every execve's arguments, which misses nothing.
+func TestPasswordNeverInArgv(t *testing.T) {
+	t.Run("control", func(t *testing.T) {
+		needle := canary(t)
+		s := startScan(t, needle)
+		h := newHarness(t, shells(t)[0])
+		cmd := exec.Command("redis-server", "--port", strconv.Itoa(h.port), "--bind", "127.0.0.1",
+			"--dir", h.data, "--set-proc-title", "no", "--requirepass", needle)
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+		c := h.waitUp(&proc{cmd: cmd, out: &syncBuffer{}, done: make(chan struct{})})
+		c.conn.Close()
+		s.finish()
+		if len(s.sightings) == 0 {
+			t.Fatalf("the scanner missed a password in redis-server's arguments in %d scans", s.scans)
+		}
+	})
+	for _, sh := range shells(t) {
+		for _, size := range []string{"short", "16384 bytes"} {
+			t.Run(sh.name+"/"+size, func(t *testing.T) {
+				needle := canary(t)
+				pw := needle + ` "q" 'q' \x41 $HOME ` + "`id`"
+				if size != "short" {
+					pw += strings.Repeat(`\"`, (generator.MaxPasswordBytes-len(pw))/2)
+				}
+				h := newHarness(t, sh)
+				h.setSecret(pw)
+				s := startScan(t, needle)
+				p := h.start()
+				h.pingUntilAnswered(p)
+				s.finish()
+				n, ran := s.tree(p.cmd.Process.Pid)
+				t.Logf("%d scans saw %d processes of the wrapper's tree, running %s", s.scans, n, strings.Join(ran, ", "))
+				if len(s.sightings) > 0 {
+					t.Fatalf("the password is in the arguments of %s", strings.Join(s.sightings, ", "))
+				}
+				if n == 0 {
+					t.Fatal("the scanner saw no process of the wrapper's tree")
+				}
+			})
+		}
+	}
+	if _, err := exec.LookPath("strace"); err != nil {
+		t.Fatal("strace is not on PATH: the execve audit needs it; apt-get install -y strace")
+	}
+	for _, sh := range shells(t) {
+		t.Run(sh.name+"/every execve", func(t *testing.T) {
+			needle := canary(t)
+			h := newHarness(t, sh)
+			h.setSecret(needle + ` "\`)
+			h.trace = []string{"strace", "-f", "-qq", "-s", "65536", "-e", "trace=execve", "-e", "signal=none"}
+			p := h.start()
+			h.pingUntilAnswered(p)
+			log := p.out.String()
+			var execs []string
+			for _, line := range strings.Split(log, "\n") {
+				if i := strings.Index(line, "execve(\""); i >= 0 && strings.HasSuffix(line, " = 0") {
+					path, _, _ := strings.Cut(line[i+len("execve(\""):], "\"")
+					execs = append(execs, filepath.Base(path))
+				}
+			}
+			t.Logf("%d execve calls: %s", len(execs), strings.Join(execs, ", "))
+			if len(execs) < 3 {
+				t.Fatalf("strace recorded %d execve calls; want at least sh, sed and redis-server", len(execs))
+			}
+			if strings.Contains(log, needle) {
+				t.Fatal("the password is in an execve's arguments (or the output)")
+			}
+		})
+	}
+}
+
+// canary is a fresh random password prefix that nothing else on the machine contains.
+func canary(t *testing.T) string {
+	b := make([]byte, 12)
+	if _, err := rand.Read(b); err != nil {
+		t.Fatal(err)
+	}
+	return fmt.Sprintf("canary%x", b)
 }

@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -97,20 +98,30 @@ func (d *Document) redisArgs(s *Service) (args *redisArgv, ok bool) {
 	epToks, cmdToks := d.tokens(ep), d.tokens(cmd)
 	args = &redisArgv{}
 	var argv []token
+	var stdin *hereDoc // the here-document on redis-server's command line, if any
 	if script, rest := shellScript(append(append([]token{}, epToks...), cmdToks...)); script != nil {
 		args.script, args.scriptText = script.n, script.s
-		words := shellWords(script.s)
-		for i, w := range words {
-			if isRedisServer(w) {
-				for _, x := range words[i+1:] {
-					if x == "$@" || x == "${@}" {
-						argv = append(argv, restAfterPlaceholder(rest)...)
-						continue
+		// Line by line, here-document bodies set aside: a body is data, and a quote in another
+		// command's line (a sed script, say) must not swallow the redis-server line.
+		lines, docs := splitHereDocs(script.s)
+	scan:
+		for li, line := range lines {
+			words := shellWords(line)
+			for i, w := range words {
+				if isRedisServer(w) {
+					for _, x := range words[i+1:] {
+						if x == "$@" || x == "${@}" {
+							argv = append(argv, restAfterPlaceholder(rest)...)
+							continue
+						}
+						argv = append(argv, token{x, script.n})
 					}
-					argv = append(argv, token{x, script.n})
+					if doc, found := docs[li]; found {
+						stdin = &doc
+					}
+					ok = true
+					break scan
 				}
-				ok = true
-				break
 			}
 		}
 		if !ok && !strings.Contains(script.s, "docker-entrypoint.sh") {
@@ -139,6 +150,16 @@ func (d *Document) redisArgs(s *Service) (args *redisArgv, ok bool) {
 		}
 	}
 	for i, t := range argv {
+		// "-", first or last, reads config-file syntax from stdin (src/server.c main) before the
+		// options; a here-document there is read like argv, anything else is out of sight.
+		if t.s == "-" && (i == 0 || i == len(argv)-1) {
+			if stdin == nil {
+				args.configFile = true
+				continue
+			}
+			args.options = append(stdinOptions(stdin.body, t.n), args.options...)
+			continue
+		}
 		if i == 0 && !strings.HasPrefix(t.s, "--") && t.s != "" {
 			args.configFile = true
 			continue
@@ -154,6 +175,80 @@ func (d *Document) redisArgs(s *Service) (args *redisArgv, ok bool) {
 		}
 	}
 	return args, ok
+}
+
+// hereDoc is a here-document's body, as the shell hands it to the command's stdin (expansions
+// left unexpanded).
+type hereDoc struct{ body string }
+
+// hereDocOp is a "<<" or "<<-" redirection of stdin and its delimiter, quoted or not; "<<<" and
+// other descriptors ("3<<") are left alone.
+var hereDocOp = regexp.MustCompile(`(^|[^<0-9])(0?)<<(-?)[ \t]*(?:'([^'\n]+)'|"([^"\n]+)"|\\?([A-Za-z0-9_]+))`)
+
+// splitHereDocs returns the script's command lines (with "\" continuations joined and here-document
+// operators removed) and, by line index, the body of the here-document each line opens. An operator
+// whose delimiter never comes is left in place: it is probably not a here-document.
+func splitHereDocs(script string) (lines []string, docs map[int]hereDoc) {
+	docs = map[int]hereDoc{}
+	raw := strings.Split(script, "\n")
+	for i := 0; i < len(raw); i++ {
+		line := raw[i]
+		for strings.HasSuffix(line, "\\") && !strings.HasSuffix(line, "\\\\") && i+1 < len(raw) {
+			i++
+			line = line[:len(line)-1] + raw[i]
+		}
+		m := hereDocOp.FindStringSubmatchIndex(line)
+		if m == nil {
+			lines = append(lines, line)
+			continue
+		}
+		delim := ""
+		for g := 4; g <= 6; g++ {
+			if m[2*g] >= 0 {
+				delim = line[m[2*g]:m[2*g+1]]
+			}
+		}
+		tabs := m[7] > m[6] // "<<-" strips leading tabs
+		var body []string
+		end := -1
+		for j := i + 1; j < len(raw); j++ {
+			l := raw[j]
+			if tabs {
+				l = strings.TrimLeft(l, "\t")
+			}
+			if l == delim {
+				end = j
+				break
+			}
+			body = append(body, l)
+		}
+		if end < 0 {
+			lines = append(lines, line)
+			continue
+		}
+		docs[len(lines)] = hereDoc{body: strings.Join(body, "\n")}
+		lines = append(lines, line[:m[3]]+" "+line[m[1]:])
+		i = end
+	}
+	return lines, docs
+}
+
+// stdinOptions reads config-file lines ("requirepass \"$pw\"") as options; Redis applies them before
+// argv's.
+func stdinOptions(body string, n *yaml.Node) []*redisOption {
+	var out []*redisOption
+	for _, line := range strings.Split(body, "\n") {
+		words := shellWords(line)
+		if len(words) == 0 || strings.HasPrefix(words[0], "#") {
+			continue
+		}
+		o := &redisOption{name: strings.ToLower(words[0]), node: n, values: words[1:]}
+		for range o.values {
+			o.valueNode = append(o.valueNode, n)
+		}
+		out = append(out, o)
+	}
+	return out
 }
 
 // restAfterPlaceholder drops the "$0" placeholder argument of "sh -c SCRIPT NAME ARGS...".

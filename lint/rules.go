@@ -152,18 +152,24 @@ var Rules = []*Rule{
 	},
 	{
 		ID: "RD309", Title: "redis without a password", Severity: Error,
-		Doc: "Without --requirepass, or with --requirepass \"\", every container on the network reads and " +
-			"writes the cache.",
+		Doc: "Without requirepass (--requirepass in argv, or a requirepass line in the here-document that " +
+			"redis-server - reads on stdin), or with requirepass \"\", every container on the network reads " +
+			"and writes the cache. A later --requirepass in argv wins over the here-document's.",
 		Bad:   "    command: [--requirepass, \"\"]\n",
-		Good:  "    entrypoint: [/bin/sh, -c, 'pw=\"$$(cat /run/secrets/p)\" || exit 1; [ -n \"$$pw\" ] || exit 1; exec docker-entrypoint.sh redis-server --requirepass \"$$pw\" \"$$@\"', --]\n",
+		Good:  "      - |\n        pw=\"$$(cat /run/secrets/p)\" || exit 1\n        [ -n \"$$pw\" ] || exit 1\n        # ... escape $$pw for the config parser (RD310) ...\n        exec docker-entrypoint.sh redis-server - \"$$@\" <<EOF\n        requirepass \"$$pw\"\n        EOF\n",
 		Check: checkRequirePass,
 	},
 	{
 		ID: "RD310", Title: "wrapper starts redis without a password when the secret is missing", Severity: Error,
-		Doc: "exec redis-server --requirepass \"$(cat F)\": when F is missing cat fails, the password is empty " +
-			"and Redis starts without one. Read into a variable with || exit 1 and refuse an empty one.",
-		Bad:   "      - exec docker-entrypoint.sh redis-server --requirepass \"$$(cat /run/secrets/p)\"\n",
-		Good:  "      - |\n        pw=\"$$(cat /run/secrets/p)\" || exit 1\n        [ -n \"$$pw\" ] || exit 1\n        exec docker-entrypoint.sh redis-server --requirepass \"$$pw\" \"$$@\"\n",
+		Doc: "requirepass \"$(cat F)\", on the exec line or in the here-document Redis reads on stdin: when F " +
+			"is missing cat fails, the password is empty and Redis starts without one. Read into a variable " +
+			"with || exit 1 and refuse an empty one. Hand it over on stdin (redis-server -), not in argv, " +
+			"where every local user can read it in /proc/PID/cmdline (escape \\ and \" for the config " +
+			"parser, as stackgen's wrapper does).",
+		Bad: "      - exec docker-entrypoint.sh redis-server --requirepass \"$$(cat /run/secrets/p)\"\n",
+		Good: "      - |\n        pw=\"$$(cat /run/secrets/p)\" || exit 1\n        [ -n \"$$pw\" ] || exit 1\n" +
+			"        pw=\"$$(sed -e ':a' -e '$$!{N;ba' -e '}' -e 's/[\\\\\"]/\\\\&/g' -e 's/\\n/\\\\n/g' <<EOF\n        $$pw\n        EOF\n        )\" || exit 1\n" +
+			"        exec docker-entrypoint.sh redis-server - \"$$@\" <<EOF\n        requirepass \"$$pw\"\n        EOF\n",
 		Check: checkWrapper,
 	},
 	{

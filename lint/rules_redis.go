@@ -301,26 +301,30 @@ func checkWrapper(p *Pass) {
 		if script == "" || !strings.Contains(script, "/run/secrets/") {
 			return
 		}
-		words := shellWords(script)
-		for i, w := range words {
-			if w != "--requirepass" || i+1 >= len(words) {
-				continue
+		// The script's own requirepass, from its exec line or the here-document Redis reads on stdin.
+		var o *redisOption
+		for _, x := range a.get("requirepass") {
+			if x.node == a.script && len(x.values) > 0 {
+				o = x
+				break
 			}
-			v := words[i+1]
-			if strings.Contains(v, "$(") || strings.Contains(v, "`") {
-				p.Reportf(a.script, s.Name, "redis service %q reads the secret inside the exec line: if the file is missing, cat fails, the password is empty and Redis starts without one", s.Name)
-				return
-			}
-			name := strings.Trim(strings.TrimPrefix(v, "$"), "{}")
-			if name == v || name == "" {
-				return
-			}
-			re := regexp.MustCompile(fmt.Sprintf(guardedRead, regexp.QuoteMeta(name)))
-			empty := regexp.MustCompile(`-[zn] "?\$\{?` + regexp.QuoteMeta(name) + `\b`)
-			if !re.MatchString(script) || !empty.MatchString(script) {
-				p.Reportf(a.script, s.Name, "redis service %q: the wrapper does not stop when the secret is missing or empty; use %s=\"$(cat FILE)\" || exit 1 and [ -n \"$%s\" ] || exit 1", s.Name, name, name)
-			}
+		}
+		if o == nil {
 			return
+		}
+		v := o.values[0]
+		if strings.Contains(v, "$(") || strings.Contains(v, "`") {
+			p.Reportf(a.script, s.Name, "redis service %q reads the secret inside the exec line or its here-document: if the file is missing, cat fails, the password is empty and Redis starts without one", s.Name)
+			return
+		}
+		name := strings.Trim(strings.TrimPrefix(v, "$"), "{}")
+		if name == v || name == "" {
+			return
+		}
+		re := regexp.MustCompile(fmt.Sprintf(guardedRead, regexp.QuoteMeta(name)))
+		empty := regexp.MustCompile(`-[zn] "?\$\{?` + regexp.QuoteMeta(name) + `\b`)
+		if !re.MatchString(script) || !empty.MatchString(script) {
+			p.Reportf(a.script, s.Name, "redis service %q: the wrapper does not stop when the secret is missing or empty; use %s=\"$(cat FILE)\" || exit 1 and [ -n \"$%s\" ] || exit 1", s.Name, name, name)
 		}
 	})
 }
