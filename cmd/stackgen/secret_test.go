@@ -24,6 +24,7 @@ var hostilePasswords = []string{
 	`with spaces and "double" and 'single' quotes`,
 	"dollar $HOME ${X} $(id) `backticks` \\backslash\\ end\\",
 	"non-ASCII: é € 🔑 ünïcödé 日本語 / ? # @ : % +",
+	"--requirepass -leading dashes\tand a tab",
 }
 
 // fakeDocker is a stand-in docker CLI (the real engine is exercised by the deploy tests): it appends
@@ -383,7 +384,8 @@ func TestSealRefusals(t *testing.T) {
 		{"NUL", "abc\x00defghijklmnopq", "the password contains a NUL byte"},
 		{"CR", "abcdefghijklmnopq\r\n", "the password contains a line break"},
 		{"LF", "abcdefgh\nijklmnopq", "the password contains a line break"},
-		{"dash dash", "--abcdefghijklmnop", `the password starts with "--"`},
+		{"one byte over what Redis accepts", strings.Repeat("x", 16385), "the password is 16385 bytes; Redis refuses an AUTH longer than 16384 bytes before login"},
+		{"far too long for stdin", strings.Repeat("x", 70000), "the password on stdin is longer than 65536 bytes; Redis accepts at most 16384"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
