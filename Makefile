@@ -31,8 +31,9 @@ deps:
 	}
 	@# Debian starts a redis-server service on install; the tests run their own on free loopback ports.
 
+# -buildvcs=true: stackgen version names the commit even where GOFLAGS turns VCS stamping off.
 build:
-	$(GO) build -o stackgen ./cmd/stackgen
+	$(GO) build -buildvcs=true -o stackgen ./cmd/stackgen
 
 # Refresh golden files after checking that a render change is intended.
 golden:

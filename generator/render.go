@@ -128,7 +128,7 @@ func Render(s *Spec, sealed []byte) ([]byte, error) {
 
 	svc := mapping(
 		"image", str(s.Image),
-		"entrypoint", strs("/bin/sh", "-c", escape(EntrypointScript()), "--"),
+		"entrypoint", strs(escapeAll(Entrypoint())...),
 		"command", strs(s.RedisArgs()...),
 		"networks", strs(s.Network),
 		"volumes", seq(mapping(
@@ -176,7 +176,7 @@ func Render(s *Spec, sealed []byte) ([]byte, error) {
 
 func healthcheck(s *Spec) *yaml.Node {
 	kv := []any{
-		"test", strs("CMD", "/bin/sh", "-c", escape(HealthScript())),
+		"test", strs(escapeAll(HealthTest())...),
 		"interval", str(s.Health.Interval),
 		"timeout", str(s.Health.Timeout),
 		"retries", raw("!!int", strconv.Itoa(s.Health.Retries)),
@@ -191,6 +191,9 @@ func deploy(s *Spec) *yaml.Node {
 	restart := []any{"condition", str(s.Restart.Condition), "delay", str(s.Restart.Delay)}
 	if s.Restart.MaxAttempts != nil {
 		restart = append(restart, "max_attempts", raw("!!int", strconv.Itoa(*s.Restart.MaxAttempts)))
+	}
+	if s.Restart.Window != "" {
+		restart = append(restart, "window", str(s.Restart.Window))
 	}
 	kv := []any{
 		"mode", str("replicated"),
@@ -208,6 +211,24 @@ func deploy(s *Spec) *yaml.Node {
 		kv = append(kv, "placement", mapping("constraints", strs(s.Placement.Constraints...)))
 	}
 	return mapping(kv...)
+}
+
+// Entrypoint is the service's entrypoint as the container receives it: the wrapper script run by sh,
+// with "--" as its $0 so that the command's arguments arrive as "$@".
+func Entrypoint() []string { return []string{"/bin/sh", "-c", EntrypointScript(), "--"} }
+
+// HealthTest is the health check's test as Swarm runs it.
+func HealthTest() []string { return []string{"CMD", "/bin/sh", "-c", HealthScript()} }
+
+// SecretMode is the mount mode of the password secret: readable by root, the wrapper, only.
+const SecretMode = 0o400
+
+func escapeAll(args []string) []string {
+	out := make([]string, len(args))
+	for i, a := range args {
+		out[i] = escape(a)
+	}
+	return out
 }
 
 // escape doubles every "$" so that Docker's interpolation hands the shell a literal "$".

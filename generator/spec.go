@@ -52,6 +52,7 @@ type Restart struct {
 	Condition   string `yaml:"condition"`
 	Delay       string `yaml:"delay"`
 	MaxAttempts *int   `yaml:"max_attempts"`
+	Window      string `yaml:"window"`
 }
 
 type Health struct {
@@ -90,7 +91,11 @@ func ParseSpec(file string, data []byte) (*Spec, error) {
 	}
 	s := &Spec{
 		Service: "redis",
-		Restart: Restart{Condition: "any", Delay: "5s", MaxAttempts: intPtr(3)},
+		// No attempt limit: swarmkit counts max_attempts over the life of the service spec (or per
+		// window), and a slot that spent it is never restarted until the next update (swarmkit
+		// manager/orchestrator/restart/restart.go, shouldRestart). A cache must always come back; the
+		// delay bounds a crash loop to one start every 5 s.
+		Restart: Restart{Condition: "any", Delay: "5s"},
 		Health:  Health{Interval: "10s", Timeout: "3s", Retries: 3},
 	}
 	if err := doc.Decode(s); err != nil {
@@ -102,8 +107,6 @@ func ParseSpec(file string, data []byte) (*Spec, error) {
 	}
 	return s, nil
 }
-
-func intPtr(i int) *int { return &i }
 
 // Override sets one knob from a flag. The value is checked against the same schema definition as the
 // spec's own value; errors name the flag.

@@ -22,7 +22,7 @@ func TestSpecErrors(t *testing.T) {
 		{"unknown nested key", "  appendfsync: everysec", "  appendonly: no\n  appendfsync: everysec",
 			`s.yaml:15:3: redis.appendonly: unknown key "appendonly" (known keys: appendfsync, maxmemory, maxmemory_policy, save)`},
 		{"wrong type", "  retries: 3\n", "  retries: \"3\"\n",
-			`s.yaml:35:12: healthcheck.retries: must be an integer, not a string: a positive integer`},
+			`s.yaml:34:12: healthcheck.retries: must be an integer, not a string: a positive integer`},
 		{"bad memory unit", "limit: 512M ", "limit: 512MiB",
 			`s.yaml:9:10: memory.limit: "512MiB" is not valid: expected a Docker memory size: a whole number with the suffix K, M or G (binary units), e.g. 512M`},
 		{"decimal maxmemory", "maxmemory: 384mb", "maxmemory: 384m ",

@@ -195,15 +195,57 @@ func TestApplyAndPruneSecrets(t *testing.T) {
 	}
 }
 
-const serviceJSON = `[{"ID":"svc1","Spec":{"TaskTemplate":{"ContainerSpec":{"Mounts":[{"Type":"volume","Source":"wheel_analyzer_redis_data","Target":"/data"}]},
- "Resources":{"Limits":{"MemoryBytes":536870912},"Reservations":{"MemoryBytes":268435456}},"Networks":[{"Target":"net1"}]}},"Endpoint":{"Ports":PORTS}}]`
+// liveService is `docker service inspect` of the default stack deployed as rendered, as a generic
+// JSON tree that a test can break in one place before it is served.
+func liveService(t *testing.T, breakIt func(svc map[string]any)) string {
+	t.Helper()
+	spec, sealed := defaultSpec(t)
+	restart := map[string]any{"Condition": "any", "Delay": 5e9}
+	task := map[string]any{
+		"ContainerSpec": map[string]any{
+			"Image":   "redis:6.2-alpine@sha256:0123",
+			"Command": generator.Entrypoint(),
+			"Args":    spec.RedisArgs(),
+			"Mounts":  []any{map[string]any{"Type": "volume", "Source": "wheel_analyzer_redis_data", "Target": "/data"}},
+			"Healthcheck": map[string]any{"Test": generator.HealthTest(), "Interval": 10e9, "Timeout": 3e9, "Retries": 3},
+			"Secrets": []any{map[string]any{"File": map[string]any{"Name": "redis_password", "UID": "0", "GID": "0", "Mode": 256},
+				"SecretID": "sid", "SecretName": spec.SecretName(sealed)}},
+		},
+		"Resources":     map[string]any{"Limits": map[string]any{"MemoryBytes": 536870912}, "Reservations": map[string]any{"MemoryBytes": 268435456}},
+		"RestartPolicy": restart,
+		"Placement":     map[string]any{"Constraints": []any{"node.labels.wheel_analyzer.redis == true", "node.role == worker"}},
+		"Networks":      []any{map[string]any{"Target": "net1"}},
+	}
+	svc := map[string]any{
+		"ID": "svc1",
+		"Spec": map[string]any{"TaskTemplate": task, "UpdateConfig": map[string]any{"Order": "stop-first"},
+			"RollbackConfig": map[string]any{"Order": "stop-first"}},
+		"Endpoint": map[string]any{"Ports": []any{}},
+	}
+	if breakIt != nil {
+		breakIt(svc)
+	}
+	data, err := json.Marshal([]any{svc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
+}
+
+// at walks a liveService tree: at(svc, "Spec", "TaskTemplate") is that mapping.
+func at(m map[string]any, path ...string) map[string]any {
+	for _, k := range path {
+		m = m[k].(map[string]any)
+	}
+	return m
+}
 
 // healthy answers every verify question as a correctly deployed default stack would; a test puts
 // one wrong answer in front.
-func healthy() []answer {
+func healthy(t *testing.T) []answer {
 	cli := `^exec cid1 /bin/sh -c REDISCLI_AUTH=.* redis-cli `
 	return []answer{
-		{Re: `^service inspect wheel_analyzer_redis$`, Stdout: strings.Replace(serviceJSON, "PORTS", "[]", 1)},
+		{Re: `^service inspect wheel_analyzer_redis$`, Stdout: liveService(t, nil)},
 		{Re: `^service ps .*desired-state=running`, Stdout: "task1 Running 2 minutes ago\n"},
 		{Re: `^inspect --format \{\{\.Status\.ContainerStatus\.ContainerID\}\} task1$`, Stdout: "cid1\n"},
 		{Re: `^container inspect --format \{\{\.ID\}\} cid1$`, Stdout: "cid1\n"},
@@ -220,15 +262,17 @@ func healthy() []answer {
 	}
 }
 
+const verifyChecks = 22
+
 func TestVerifyHealthy(t *testing.T) {
-	spec, _ := defaultSpec(t)
-	s := newStandIn(t, healthy())
-	checks, err := Verify(s.d, spec)
+	spec, sealed := defaultSpec(t)
+	s := newStandIn(t, healthy(t))
+	checks, err := Verify(s.d, spec, sealed)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(checks) != 14 {
-		t.Fatalf("%d checks, want 14: %+v", len(checks), checks)
+	if len(checks) != verifyChecks {
+		t.Fatalf("%d checks, want %d: %+v", len(checks), verifyChecks, checks)
 	}
 	for _, c := range checks {
 		if !c.OK {
@@ -239,16 +283,12 @@ func TestVerifyHealthy(t *testing.T) {
 
 // TestVerifyEachCheckFails breaks one thing at a time: exactly the check about it fails.
 func TestVerifyEachCheckFails(t *testing.T) {
-	spec, _ := defaultSpec(t)
+	spec, sealed := defaultSpec(t)
 	cli := `^exec cid1 /bin/sh -c REDISCLI_AUTH=.* redis-cli `
-	svc := func(ports, mem, res, net, mount string) string {
-		j := strings.Replace(serviceJSON, "PORTS", ports, 1)
-		j = strings.Replace(j, "536870912", mem, 1)
-		j = strings.Replace(j, "268435456", res, 1)
-		j = strings.Replace(j, `"Target":"net1"`, `"Target":"`+net+`"`, 1)
-		return strings.Replace(j, `"Source":"wheel_analyzer_redis_data"`, `"Source":"`+mount+`"`, 1)
+	served := func(breakIt func(svc map[string]any)) answer {
+		return answer{Re: `^service inspect wheel_analyzer_redis$`, Stdout: liveService(t, breakIt)}
 	}
-	const vol = "wheel_analyzer_redis_data"
+	cs := func(svc map[string]any) map[string]any { return at(svc, "Spec", "TaskTemplate", "ContainerSpec") }
 	tests := []struct {
 		check string // the What of the one check that must fail
 		wrong answer
@@ -262,18 +302,63 @@ func TestVerifyEachCheckFails(t *testing.T) {
 		{`CONFIG GET maxmemory is "402653184"`, answer{Re: cli + `config get maxmemory$`, Stdout: "maxmemory\n384000000\n"}},
 		{`CONFIG GET maxmemory-policy is "allkeys-lru"`, answer{Re: cli + `config get maxmemory-policy$`, Stdout: "maxmemory-policy\nnoeviction\n"}},
 		{"an AOF exists in /data", answer{Re: `^exec cid1 /bin/sh -c for f in`, Stdout: ""}},
-		{"the service publishes no ports", answer{Re: `^service inspect wheel_analyzer_redis$`, Stdout: svc(`[{"PublishedPort":6379,"TargetPort":6379}]`, "536870912", "268435456", "net1", vol)}},
-		{"memory limit is 512M", answer{Re: `^service inspect wheel_analyzer_redis$`, Stdout: svc("[]", "1073741824", "268435456", "net1", vol)}},
-		{"memory reservation is 256M", answer{Re: `^service inspect wheel_analyzer_redis$`, Stdout: svc("[]", "536870912", "0", "net1", vol)}},
-		{"on network app_main, an overlay", answer{Re: `^service inspect wheel_analyzer_redis$`, Stdout: svc("[]", "536870912", "268435456", "other", vol)}},
+		{"the service publishes no ports", served(func(svc map[string]any) {
+			svc["Endpoint"] = map[string]any{"Ports": []any{map[string]any{"PublishedPort": 6379, "TargetPort": 6379}}}
+		})},
+		{"memory limit is 512M", served(func(svc map[string]any) {
+			at(svc, "Spec", "TaskTemplate", "Resources", "Limits")["MemoryBytes"] = 1 << 30
+		})},
+		{"memory reservation is 256M", served(func(svc map[string]any) {
+			delete(at(svc, "Spec", "TaskTemplate", "Resources", "Reservations"), "MemoryBytes")
+		})},
+		{"on network app_main, an overlay", served(func(svc map[string]any) {
+			at(svc, "Spec", "TaskTemplate")["Networks"] = []any{map[string]any{"Target": "other"}}
+		})},
 		{"on network app_main, an overlay", answer{Re: `^network inspect`, Stdout: "net1 bridge\n"}},
-		{"volume wheel_analyzer_redis_data at /data", answer{Re: `^service inspect wheel_analyzer_redis$`, Stdout: svc("[]", "536870912", "268435456", "net1", "elsewhere")}},
+		{"volume wheel_analyzer_redis_data at /data", served(func(svc map[string]any) {
+			cs(svc)["Mounts"] = []any{map[string]any{"Type": "volume", "Source": "elsewhere", "Target": "/data"}}
+		})},
 		{"health status is healthy", answer{Re: `^inspect --format \{\{if \.State\.Health\}\}`, Stdout: "unhealthy\n"}},
+		{"image is redis:6.2-alpine", served(func(svc map[string]any) { cs(svc)["Image"] = "redis:7.0@sha256:0123" })},
+		{"entrypoint is the render's password wrapper", served(func(svc map[string]any) {
+			cs(svc)["Command"] = []string{"/bin/sh", "-c", "exec docker-entrypoint.sh redis-server --requirepass \"$(cat /run/secrets/redis_password)\"", "--"}
+		})},
+		{"command is the render's Redis arguments", served(func(svc map[string]any) { cs(svc)["Args"] = []string{"--appendonly", "no"} })},
+		{"placement is node.role == worker and node.labels.wheel_analyzer.redis == true", served(func(svc map[string]any) {
+			at(svc, "Spec", "TaskTemplate", "Placement")["Constraints"] = []any{"node.role == manager"}
+		})},
+		{"placement is node.role == worker and node.labels.wheel_analyzer.redis == true", served(func(svc map[string]any) {
+			delete(at(svc, "Spec", "TaskTemplate"), "Placement")
+		})},
+		{"restart policy is condition any, delay 5s, no attempt limit", served(func(svc map[string]any) {
+			at(svc, "Spec", "TaskTemplate", "RestartPolicy")["MaxAttempts"] = 3
+		})},
+		{"restart policy is condition any, delay 5s, no attempt limit", served(func(svc map[string]any) {
+			at(svc, "Spec", "TaskTemplate", "RestartPolicy")["Condition"] = "on-failure"
+		})},
+		{"updates and rollbacks stop the old task first", served(func(svc map[string]any) {
+			at(svc, "Spec", "UpdateConfig")["Order"] = "start-first"
+		})},
+		{"updates and rollbacks stop the old task first", served(func(svc map[string]any) {
+			at(svc, "Spec", "RollbackConfig")["Order"] = "start-first"
+		})},
+		{"secret " + spec.SecretName(sealed) + " at redis_password, mode 0400", served(func(svc map[string]any) {
+			cs(svc)["Secrets"].([]any)[0].(map[string]any)["SecretName"] = "wheel_analyzer_redis_password_000000000000"
+		})},
+		{"secret " + spec.SecretName(sealed) + " at redis_password, mode 0400", served(func(svc map[string]any) {
+			cs(svc)["Secrets"].([]any)[0].(map[string]any)["File"].(map[string]any)["Mode"] = 0o444
+		})},
+		{"health check is the render's authenticated PING", served(func(svc map[string]any) {
+			cs(svc)["Healthcheck"] = map[string]any{"Test": []string{"CMD", "redis-cli", "--raw", "incr", "ping"}, "Interval": 10e9, "Timeout": 3e9, "Retries": 3}
+		})},
+		{"health check is the render's authenticated PING", served(func(svc map[string]any) {
+			at(cs(svc), "Healthcheck")["Interval"] = 30e9
+		})},
 	}
 	for _, tc := range tests {
 		t.Run(tc.check, func(t *testing.T) {
-			s := newStandIn(t, append([]answer{tc.wrong}, healthy()...))
-			checks, err := Verify(s.d, spec)
+			s := newStandIn(t, append([]answer{tc.wrong}, healthy(t)...))
+			checks, err := Verify(s.d, spec, sealed)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -282,7 +367,7 @@ func TestVerifyEachCheckFails(t *testing.T) {
 				if !c.OK {
 					failed++
 					if c.What != tc.check {
-						t.Errorf("FAIL %q, want only %q to fail", c.What, tc.check)
+						t.Errorf("FAIL %q (%s), want only %q to fail", c.What, c.Observed, tc.check)
 					}
 				}
 			}
@@ -294,13 +379,13 @@ func TestVerifyEachCheckFails(t *testing.T) {
 }
 
 func TestVerifyCannotLook(t *testing.T) {
-	spec, _ := defaultSpec(t)
+	spec, sealed := defaultSpec(t)
 	s := newStandIn(t, []answer{{Re: `^service inspect`, Stderr: "Status: Error: no such service: wheel_analyzer_redis, Code: 1\n", Exit: 1}})
-	if _, err := Verify(s.d, spec); err == nil || !strings.Contains(err.Error(), "service wheel_analyzer_redis does not exist") || errors.Is(err, ErrNotConverged) {
+	if _, err := Verify(s.d, spec, sealed); err == nil || !strings.Contains(err.Error(), "service wheel_analyzer_redis does not exist") || errors.Is(err, ErrNotConverged) {
 		t.Fatalf("error %v", err)
 	}
-	s = newStandIn(t, append([]answer{{Re: `^service ps`, Stdout: ""}}, healthy()...))
-	if _, err := Verify(s.d, spec); err == nil || !strings.Contains(err.Error(), "has no running task") || !errors.Is(err, ErrNotConverged) {
+	s = newStandIn(t, append([]answer{{Re: `^service ps`, Stdout: ""}}, healthy(t)...))
+	if _, err := Verify(s.d, spec, sealed); err == nil || !strings.Contains(err.Error(), "has no running task") || !errors.Is(err, ErrNotConverged) {
 		t.Fatalf("error %v, want a not-converged error", err)
 	}
 }

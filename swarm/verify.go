@@ -35,10 +35,12 @@ func redisCLI(d *Docker, cid string, auth bool, args ...string) (string, error) 
 	return strings.TrimSpace(out), err
 }
 
-// Verify checks the live service against the spec: what the seed's playbook asserted (auth,
-// persistence settings, AOF on disk, no published ports, memory, network, volume, health). An error
-// means it could not look (no such service, no running task); failed checks are results.
-func Verify(d *Docker, spec *generator.Spec) ([]Check, error) {
+// Verify checks the live service against the spec and its sealed password file: what the seed's
+// playbook asserted (auth, persistence settings, AOF on disk, no published ports, memory, network,
+// volume, health), then drift between the live service and the render (image, entrypoint, command,
+// placement, restart and update policy, secret, health check). An error means it could not look (no
+// such service, no running task); failed checks are results.
+func Verify(d *Docker, spec *generator.Spec, sealed []byte) ([]Check, error) {
 	service := spec.ServiceName()
 	svc, err := InspectService(d, service)
 	if err != nil {
@@ -103,7 +105,7 @@ func Verify(d *Docker, spec *generator.Spec) ([]Check, error) {
 	c.add(mounted == "volume "+spec.VolumeName(), "volume "+spec.VolumeName()+" at /data", orErr(mounted, nil))
 	health, err := d.Run(nil, "inspect", "--format", "{{if .State.Health}}{{.State.Health.Status}}{{end}}", cid)
 	c.add(err == nil && strings.TrimSpace(health) == "healthy", "health status is healthy", orErr(strings.TrimSpace(health), err))
-	return c, nil
+	return append(c, drift(svc, spec, sealed)...), nil
 }
 
 // RestartTest writes a marker key, forces a restart (docker service update --force), waits for

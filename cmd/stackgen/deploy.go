@@ -145,7 +145,7 @@ func cmdVerify(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	spec, _, err := e.loadSpec(c.spec, c.overrides)
+	spec, sealed, err := e.loadSpec(c.spec, c.overrides)
 	if err != nil {
 		return err
 	}
@@ -156,7 +156,7 @@ func cmdVerify(e *env, args []string) error {
 	if err := swarm.RequireManager(d); err != nil {
 		return err
 	}
-	checks, err := swarm.Verify(d, spec)
+	checks, err := swarm.Verify(d, spec, sealed)
 	if err != nil {
 		return err
 	}

@@ -29,7 +29,7 @@ Options:
         --env-file FILE       Read ${VAR} values from FILE too (repeatable); the environment always counts.
         --no-inline-ignores   Do not honour "# stackgen:ignore" comments (for a central CI).
         --max-size BYTES      Refuse files larger than this (default 4194304).
-        --list-rules          Print every rule and exit.
+        --list-rules          Print every rule and exit (--format text or json).
         --explain ID          Print a rule's documentation and exit.
 
 Suppress one finding on its line or the line above, with a reason:
@@ -108,11 +108,10 @@ func cmdLint(e *env, args []string) error {
 		return err
 	}
 	if c.listRules {
-		w := bufio.NewWriter(e.stdout)
-		for _, r := range lint.Rules {
-			fmt.Fprintf(w, "%s\t%-7s\t%-8s\t%s\n", r.ID, r.Severity, r.Category(), r.Title)
+		if err := lint.WriteRules(e.stdout, c.format); err != nil {
+			return failf("lint: %v", err)
 		}
-		return w.Flush()
+		return nil
 	}
 	if c.explain != "" {
 		r := lint.RuleByID(strings.ToUpper(c.explain))
@@ -172,6 +171,9 @@ func cmdLint(e *env, args []string) error {
 	w := bufio.NewWriter(e.stdout)
 	if err := lint.Write(w, c.format, result, version()); err != nil {
 		return failf("lint: %v", err)
+	}
+	if c.format == "text" && len(result.Findings) > 0 {
+		fmt.Fprintln(w, result.Summary())
 	}
 	if err := w.Flush(); err != nil {
 		return failf("lint: %v", err)

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"sort"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -111,6 +112,13 @@ func exitCode(err error, stderr io.Writer) int {
 	return code
 }
 
+// commands are the top-level commands and their help texts.
+var commands = map[string]string{
+	"render": renderUsage, "secret": secretUsage, "lint": lintUsage, "deploy": deployUsage, "verify": deployUsage,
+	"version": "Usage:\n    stackgen version\n\nPrint stackgen's module version, VCS revision and Go version.\n",
+	"help":    "Usage:\n    stackgen help [COMMAND]\n\nPrint the usage of stackgen or of one command.\n",
+}
+
 func dispatch(e *env, args []string) error {
 	if len(args) == 0 {
 		fmt.Fprint(e.stderr, usage)
@@ -132,24 +140,84 @@ func dispatch(e *env, args []string) error {
 		fmt.Fprintf(e.stdout, "stackgen %s\n", version())
 		return nil
 	case "help", "-h", "--help":
-		fmt.Fprint(e.stdout, usage)
+		if len(rest) == 0 {
+			fmt.Fprint(e.stdout, usage)
+			return nil
+		}
+		text, ok := commands[rest[0]]
+		if !ok || len(rest) > 1 {
+			return unknown("command", strings.Join(rest, " "), commandNames())
+		}
+		fmt.Fprint(e.stdout, text)
 		return nil
 	}
-	return failf("unknown command %q", cmd).Hint(`run "stackgen help" for the list of commands`)
+	return unknown("command", cmd, commandNames())
 }
 
+func commandNames() []string {
+	names := make([]string, 0, len(commands))
+	for n := range commands {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// unknown is a status-2 error for a name that is not one of known, suggesting the nearest.
+func unknown(what, name string, known []string) error {
+	err := failf("unknown %s %q", what, name)
+	best, dist := "", 3 // suggest only what is at most two edits away
+	for _, k := range known {
+		if d := editDistance(name, k); d < dist {
+			best, dist = k, d
+		}
+	}
+	if best != "" {
+		err.Hint("did you mean %s?", best)
+	}
+	return err.Hint("known %ss: %s", what, strings.Join(known, ", "))
+}
+
+// editDistance is the Levenshtein distance between a and b.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
+}
+
+// version is the module version, the VCS revision it was built from and the Go version, from the
+// build information the go command stamps into the binary.
 func version() string {
 	info, ok := debug.ReadBuildInfo()
 	if !ok {
-		return "(unknown)"
+		return "(no build information)"
 	}
 	v := info.Main.Version
-	if v == "" || v == "(devel)" {
-		v = "devel"
-		for _, s := range info.Settings {
-			if s.Key == "vcs.revision" && len(s.Value) >= 12 {
-				v += "-" + s.Value[:12]
-			}
+	if v == "" {
+		v = "(devel)"
+	}
+	settings := map[string]string{}
+	for _, s := range info.Settings {
+		settings[s.Key] = s.Value
+	}
+	if rev := settings["vcs.revision"]; rev != "" {
+		v += " revision " + rev
+		if settings["vcs.modified"] == "true" {
+			v += " (modified)"
 		}
 	}
 	return v + " " + info.GoVersion

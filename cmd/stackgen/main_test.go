@@ -2,7 +2,9 @@ package main
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -41,4 +43,26 @@ func TestScripts(t *testing.T) {
 			return nil
 		},
 	})
+}
+
+// TestVersionFromBuildInfo: a binary built with go build in this checkout names the commit it was
+// built from, as git knows it. -buildvcs=true is explicit because a GOFLAGS of -buildvcs=false (as
+// on the machines here) would leave the revision out.
+func TestVersionFromBuildInfo(t *testing.T) {
+	head, err := exec.Command("git", "rev-parse", "HEAD").Output()
+	if err != nil {
+		t.Fatalf("git rev-parse HEAD: %v (the test needs git and this checkout's .git)", err)
+	}
+	bin := filepath.Join(t.TempDir(), "stackgen")
+	if out, err := exec.Command("go", "build", "-buildvcs=true", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	out, err := exec.Command(bin, "version").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "revision " + strings.TrimSpace(string(head))
+	if !strings.HasPrefix(string(out), "stackgen ") || !strings.Contains(string(out), want) || !strings.Contains(string(out), " go1.") {
+		t.Fatalf("stackgen version printed %q, want it to contain %q and the Go version", out, want)
+	}
 }

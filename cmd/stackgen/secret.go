@@ -104,7 +104,7 @@ func parseSecret(args []string) (secretConfig, error) {
 		}
 		defineOverrides(fs)
 	default:
-		return c, failf("secret: unknown subcommand %q (want seal, apply, env or names)", c.sub).Hint(`run "stackgen secret --help" for usage`)
+		return c, unknown("secret subcommand", c.sub, []string{"seal", "apply", "env", "names"})
 	}
 	if err := fs.Parse(args[1:]); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
