@@ -96,10 +96,17 @@ func Tasks(d *Docker, service string) ([]Task, error) {
 	return tasks, nil
 }
 
-// Deploy runs `docker stack deploy -c - --prune` with the rendered stack on stdin.
-func Deploy(d *Docker, stack string, rendered []byte, resolveImage string) error {
-	_, err := d.Run(rendered, "stack", "deploy", "-c", "-", "--prune", "--resolve-image", resolveImage, "--detach=true", stack)
-	return err
+// Deploy runs `docker stack deploy -c - --prune` with the rendered stack on stdin. warnings are the
+// lines docker printed on stderr (an image no registry could resolve, options it ignored), which the
+// user must see even when the deploy succeeds.
+func Deploy(d *Docker, stack string, rendered []byte, resolveImage string) (warnings []string, err error) {
+	_, stderr, err := d.Output(rendered, "stack", "deploy", "-c", "-", "--prune", "--resolve-image", resolveImage, "--detach=true", stack)
+	for _, line := range strings.Split(stderr, "\n") {
+		if line = strings.TrimSpace(line); line != "" && err == nil {
+			warnings = append(warnings, line)
+		}
+	}
+	return warnings, err
 }
 
 // Wait polls until the service has a running (hence healthy: Swarm keeps a task with a healthcheck in

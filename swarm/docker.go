@@ -51,21 +51,28 @@ func (e *CommandError) Unwrap() error { return e.Err }
 
 // Run runs docker with args, and stdin when it is not nil; it returns stdout.
 func (d *Docker) Run(stdin []byte, args ...string) (string, error) {
+	stdout, _, err := d.Output(stdin, args...)
+	return stdout, err
+}
+
+// Output is Run that also returns what docker printed on stderr, for commands whose warnings matter
+// even when they succeed.
+func (d *Docker) Output(stdin []byte, args ...string) (stdout, stderr string, err error) {
 	ctx, cancel := context.WithTimeout(context.Background(), d.Timeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, d.Path, args...)
 	if stdin != nil {
 		cmd.Stdin = bytes.NewReader(stdin)
 	}
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
 	if err := cmd.Run(); err != nil {
 		if ctx.Err() != nil {
 			err = fmt.Errorf("timed out after %s", d.Timeout)
 		}
-		return stdout.String(), &CommandError{Args: args, Stderr: stderr.String(), Err: err}
+		return out.String(), errb.String(), &CommandError{Args: args, Stderr: errb.String(), Err: err}
 	}
-	return stdout.String(), nil
+	return out.String(), errb.String(), nil
 }
 
 // ErrNotConverged marks a deploy or restart that changed the Swarm but did not end healthy.

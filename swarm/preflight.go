@@ -52,28 +52,90 @@ func Nodes(d *Docker) ([]Node, error) {
 	return nodes, nil
 }
 
+// PreflightOptions are the deploy flags the preflight must know about.
+type PreflightOptions struct {
+	CreateNetwork bool   // a missing network will be created, so it is not an error
+	ResolveImage  string // "never": no node asks a registry, so the image must already be there
+}
+
 // Preflight checks everything a deploy of spec needs and changes nothing: a manager, the network
-// (an overlay of swarm scope, or missing when createNetwork will make it), and a ready, active node
-// that satisfies every placement constraint. Each failure says how to fix it.
-func Preflight(d *Docker, spec *generator.Spec, createNetwork bool) error {
+// (an overlay of swarm scope, or missing when it will be created), a ready, active node that
+// satisfies every placement constraint, and with --resolve-image never the image on that node. Each
+// failure says how to fix it; warnings are what it could not check.
+func Preflight(d *Docker, spec *generator.Spec, o PreflightOptions) (warnings []string, err error) {
 	if err := RequireManager(d); err != nil {
-		return err
+		return nil, err
 	}
 	out, err := d.Run(nil, "network", "inspect", "--format", "{{.Driver}} {{.Scope}}", spec.Network)
 	switch {
-	case err != nil && !createNetwork:
-		return failure.Errorf("network %q does not exist; the stack declares it external", spec.Network).
+	case err != nil && !o.CreateNetwork:
+		return nil, failure.Errorf("network %q does not exist; the stack declares it external", spec.Network).
 			Hint("docker network create --driver overlay --scope swarm %s", spec.Network).
 			Hint("or run stackgen deploy --create-network")
 	case err == nil && strings.TrimSpace(out) != "overlay swarm":
-		return failure.Errorf("network %q is %q, not an overlay network of swarm scope", spec.Network, strings.TrimSpace(out)).
+		return nil, failure.Errorf("network %q is %q, not an overlay network of swarm scope", spec.Network, strings.TrimSpace(out)).
 			Hint("remove it and run: docker network create --driver overlay --scope swarm %s", spec.Network)
 	}
 	nodes, err := Nodes(d)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return PlacementFits(nodes, spec.Placement.Constraints, "node.labels."+spec.Stack+"."+spec.Service)
+	if err := PlacementFits(nodes, spec.Placement.Constraints, "node.labels."+spec.Stack+"."+spec.Service); err != nil {
+		return nil, err
+	}
+	if o.ResolveImage != "never" {
+		return nil, nil
+	}
+	return imageOnCandidates(d, spec.Image, Candidates(nodes, spec.Placement.Constraints))
+}
+
+// imageOnCandidates checks that the image is on the node that will run the task. Docker shows only
+// the images of the daemon it talks to, so a candidate elsewhere is a warning with the command that
+// loads the image there.
+func imageOnCandidates(d *Docker, image string, candidates []Node) ([]string, error) {
+	self, err := d.Run(nil, "info", "--format", "{{.Swarm.NodeID}}")
+	if err != nil {
+		return nil, err
+	}
+	self = strings.TrimSpace(self)
+	var warnings, elsewhere []string
+	for _, n := range candidates {
+		if n.ID != self {
+			elsewhere = append(elsewhere, n.Description.Hostname)
+			continue
+		}
+		if _, err := d.Run(nil, "image", "inspect", "--format", "{{.Id}}", image); err == nil {
+			return nil, nil // this node can run it, and the scheduler prefers no node over another
+		}
+		if len(candidates) == 1 {
+			return nil, failure.Errorf("image %s is not on %s, the only node the placement allows, and with --resolve-image never nothing pulls it there", image, n.Description.Hostname).
+				Hint("docker pull %s, or load it from a machine that has it: docker save %s | docker -H ssh://%s load", image, image, n.Description.Hostname)
+		}
+		warnings = append(warnings, fmt.Sprintf("image %s is not on %s (this node); a task placed here will fail", image, n.Description.Hostname))
+	}
+	if len(elsewhere) > 0 {
+		warnings = append(warnings, fmt.Sprintf("cannot see the images of %s from here; make sure %s is on them: docker save %s | docker -H ssh://NODE load",
+			strings.Join(elsewhere, ", "), image, image))
+	}
+	return warnings, nil
+}
+
+// Candidates are the ready, active nodes that satisfy every constraint: where the task may run.
+func Candidates(nodes []Node, constraints []string) []Node {
+	var out []Node
+	for _, n := range nodes {
+		if n.Status.State != "ready" || n.Spec.Availability != "active" {
+			continue
+		}
+		fits := true
+		for _, c := range constraints {
+			fits = fits && ConstraintHolds(n, c)
+		}
+		if fits {
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 // EnsureNetwork creates an overlay network of swarm scope unless one of that name exists; created

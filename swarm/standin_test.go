@@ -119,7 +119,7 @@ func TestPreflight(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			s := newStandIn(t, tc.script)
-			err := Preflight(s.d, spec, tc.createNetwork)
+			_, err := Preflight(s.d, spec, PreflightOptions{CreateNetwork: tc.createNetwork})
 			if tc.want == "" {
 				if err != nil {
 					t.Fatalf("preflight failed: %v\ncalls: %q", err, s.calls())
@@ -203,10 +203,10 @@ func liveService(t *testing.T, breakIt func(svc map[string]any)) string {
 	restart := map[string]any{"Condition": "any", "Delay": 5e9}
 	task := map[string]any{
 		"ContainerSpec": map[string]any{
-			"Image":   "redis:6.2-alpine@sha256:0123",
-			"Command": generator.Entrypoint(),
-			"Args":    spec.RedisArgs(),
-			"Mounts":  []any{map[string]any{"Type": "volume", "Source": "wheel_analyzer_redis_data", "Target": "/data"}},
+			"Image":       "redis:6.2-alpine@sha256:0123",
+			"Command":     generator.Entrypoint(),
+			"Args":        spec.RedisArgs(),
+			"Mounts":      []any{map[string]any{"Type": "volume", "Source": "wheel_analyzer_redis_data", "Target": "/data"}},
 			"Healthcheck": map[string]any{"Test": generator.HealthTest(), "Interval": 10e9, "Timeout": 3e9, "Retries": 3},
 			"Secrets": []any{map[string]any{"File": map[string]any{"Name": "redis_password", "UID": "0", "GID": "0", "Mode": 256},
 				"SecretID": "sid", "SecretName": spec.SecretName(sealed)}},
@@ -408,5 +408,47 @@ func TestWaitReportsTheCause(t *testing.T) {
 	}
 	if len(lines) != 1 || lines[0] != "svc: task starting" {
 		t.Fatalf("progress %q", lines)
+	}
+}
+
+func TestPreflightImage(t *testing.T) {
+	spec, _ := defaultSpec(t)
+	script := func(self string, imageExit int) []answer {
+		return append([]answer{
+			{Re: `^info --format \{\{\.Swarm\.NodeID\}\}$`, Stdout: self + "\n"},
+			{Re: `^image inspect --format \{\{\.Id\}\} redis:6.2-alpine$`, Stdout: "sha256:1\n", Stderr: map[bool]string{true: "Error: No such image: redis:6.2-alpine\n"}[imageExit != 0], Exit: imageExit},
+		}, preflightScript("active true", "overlay swarm\n", 0)...)
+	}
+	tests := []struct {
+		name, self   string
+		imageExit    int
+		resolve      string
+		want, warned string
+	}{
+		{"on the node that runs it", "w1", 0, "never", "", ""},
+		{"missing on the only candidate", "w1", 1, "never", "image redis:6.2-alpine is not on wrk, the only node the placement allows", ""},
+		{"candidate is another node", "m1", 1, "never", "", "cannot see the images of wrk from here; make sure redis:6.2-alpine is on them: docker save redis:6.2-alpine | docker -H ssh://NODE load"},
+		{"a registry resolves it", "w1", 1, "always", "", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := newStandIn(t, script(tc.self, tc.imageExit))
+			warnings, err := Preflight(s.d, spec, PreflightOptions{ResolveImage: tc.resolve})
+			switch {
+			case tc.want != "":
+				if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(strings.Join(failure.Hints(err), " "), "docker save redis:6.2-alpine | docker -H ssh://wrk load") {
+					t.Fatalf("error %v %q, want %q", err, failure.Hints(err), tc.want)
+				}
+			case err != nil:
+				t.Fatalf("preflight failed: %v", err)
+			case strings.Join(warnings, "\n") != tc.warned:
+				t.Fatalf("warnings %q, want %q", warnings, tc.warned)
+			}
+			for _, c := range s.calls() {
+				if tc.resolve != "never" && strings.HasPrefix(c, "image inspect") {
+					t.Fatalf("looked for the image although a registry resolves it: %q", c)
+				}
+			}
+		})
 	}
 }

@@ -105,9 +105,11 @@ func cmdDeploy(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := swarm.Preflight(d, spec, c.createNetwork); err != nil {
+	warnings, err := swarm.Preflight(d, spec, swarm.PreflightOptions{CreateNetwork: c.createNetwork, ResolveImage: c.resolveImage})
+	if err != nil {
 		return err
 	}
+	e.warn(warnings)
 	if err := applySecrets(e, d, spec, sealed, pw, false); err != nil {
 		return err
 	}
@@ -123,7 +125,9 @@ func cmdDeploy(e *env, args []string) error {
 	service := spec.ServiceName()
 	before, _ := swarm.InspectService(d, service)
 	fmt.Fprintf(e.stderr, "stackgen: deploying stack %s\n", spec.Stack)
-	if err := swarm.Deploy(d, spec.Stack, rendered, c.resolveImage); err != nil {
+	warnings, err = swarm.Deploy(d, spec.Stack, rendered, c.resolveImage)
+	e.warn(warnings) // docker's own, e.g. an image no registry could resolve
+	if err != nil {
 		return err
 	}
 	if err := swarm.Wait(d, service, before, c.wait, e.progress); err != nil {
@@ -131,6 +135,13 @@ func cmdDeploy(e *env, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "deployed %s: running and healthy\n", service)
 	return nil
+}
+
+// warn prints warnings on stderr.
+func (e *env) warn(lines []string) {
+	for _, l := range lines {
+		fmt.Fprintf(e.stderr, "stackgen: warning: %s\n", l)
+	}
 }
 
 // progress prints a line of a long-running step on stderr.

@@ -365,12 +365,20 @@ password:
 	}
 	sh(t, nil, "docker", "service", "update", "--detach=false", "--quiet", "--publish-rm", "16379", x.stack+"_redis")
 
-	// A deploy that cannot converge exits 1 with the task's error; verify then fails too.
-	broken := append(append([]string{}, deployArgs...), "--image", "stackgen-e2e/missing:none", "--wait", "20s")
-	code, _, errs = x.stackgen(broken...)
-	if code != 1 || !strings.Contains(errs, "No such image: stackgen-e2e/missing:none") {
-		t.Fatalf("deploy of a missing image: exit %d, want 1 with the task's error\n%s", code, errs)
+	// With --resolve-image never nothing pulls: an image missing from the only node that fits is a
+	// preflight failure that changes nothing.
+	missing := append(append([]string{}, deployArgs...), "--image", "stackgen-e2e/missing:none", "--wait", "20s")
+	code, _, errs = x.stackgen(missing...)
+	if code != 2 || !strings.Contains(errs, "image stackgen-e2e/missing:none is not on") || !strings.Contains(errs, "docker save stackgen-e2e/missing:none | docker -H ssh://") {
+		t.Fatalf("deploy of a missing image with --resolve-image never: exit %d, want 2 from the preflight\n%s", code, errs)
 	}
+	// Asking a registry instead (there is none here): docker's own warning reaches the user, the
+	// deploy cannot converge and exits 1 with the task's error; verify then fails too.
+	code, _, errs = x.stackgen(append(missing, "--resolve-image", "always")...)
+	if code != 1 || !strings.Contains(errs, "No such image: stackgen-e2e/missing:none") || !strings.Contains(errs, "stackgen: warning: ") {
+		t.Fatalf("deploy of a missing image: exit %d, want 1 with docker's warning and the task's error\n%s", code, errs)
+	}
+	t.Logf("deploy of an image no registry has:\n%s", errs)
 	code, out, _ = x.stackgen("verify", "--constraint", "node.labels."+label+" == true", x.spec)
 	if code != 1 {
 		t.Fatalf("verify of a service with no running task: exit %d, want 1\n%s", code, out)
