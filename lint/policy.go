@@ -27,6 +27,35 @@ type Policy struct {
 	Exemptions []Exemption `yaml:"exemptions"`
 
 	File string `yaml:"-"` // where it came from, "" for the default
+
+	enable, disable []string // --enable and --disable from the command line
+}
+
+// Select turns rules on (at their own severity) or off from the command line, over what the file
+// says; where both match a rule, --disable wins. A pattern (ID, glob or category) that matches no
+// rule is an error.
+func (p *Policy) Select(enable, disable []string) error {
+	for _, list := range []struct {
+		flag     string
+		patterns []string
+	}{{"--enable", enable}, {"--disable", disable}} {
+		for _, pat := range list.patterns {
+			if !matchesAny(pat) {
+				return fmt.Errorf("%s %s: matches no rule; see stackgen lint --list-rules", list.flag, pat)
+			}
+		}
+	}
+	p.enable, p.disable = enable, disable
+	return nil
+}
+
+func matchesAny(pattern string) bool {
+	for _, r := range Rules {
+		if matchRule(pattern, r) {
+			return true
+		}
+	}
+	return false
 }
 
 // Exemption excuses one service from some rules, for a stated reason.
@@ -36,8 +65,10 @@ type Exemption struct {
 	Reason  string   `yaml:"reason"`
 }
 
-// DefaultPolicy is the design card's: 512M / 256M exactly, maxmemory at most 3/4 of the limit, AOF
-// fsync every second.
+// DefaultPolicy is what any Swarm team would accept: every service declares a memory limit and a
+// reservation, the reservation no larger than the limit; maxmemory at most 3/4 of the limit (fork
+// headroom is physics, not taste); AOF fsync every second. A team's own numbers (the Wheel Analyzer's
+// 512M / 256M) belong in its .stackgen.yaml.
 func DefaultPolicy() *Policy {
 	p := &Policy{}
 	p.defaults()
@@ -45,12 +76,6 @@ func DefaultPolicy() *Policy {
 }
 
 func (p *Policy) defaults() {
-	if p.Memory.Limit == "" {
-		p.Memory.Limit = "512M"
-	}
-	if p.Memory.Reservation == "" {
-		p.Memory.Reservation = "256M"
-	}
 	if p.Memory.Exact == nil {
 		t := true
 		p.Memory.Exact = &t
@@ -124,6 +149,16 @@ func ParsePolicy(file string, data []byte) (*Policy, error) {
 // severity is the rule's severity under this policy: the most specific matching entry wins
 // (an exact ID over a glob over a category); 0 turns the rule off.
 func (p *Policy) severity(r *Rule) Severity {
+	for _, pat := range p.disable {
+		if matchRule(pat, r) {
+			return 0
+		}
+	}
+	for _, pat := range p.enable {
+		if matchRule(pat, r) {
+			return r.Severity
+		}
+	}
 	best, bestRank := r.Severity, 0
 	for pattern, s := range p.Rules {
 		rank := 0

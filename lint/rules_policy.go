@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"fmt"
 	"strings"
 
 	"go.yaml.in/yaml/v4"
@@ -52,17 +53,26 @@ func checkMemory(p *Pass, kind, policyValue, policyName string) {
 					break
 				}
 			}
-			p.Reportf(at, s.Name, "service %q has no deploy.resources.%s.memory; policy: %s", s.Name, kind, policyValue)
+			msg := fmt.Sprintf("service %q has no deploy.resources.%s.memory", s.Name, kind)
+			if policyValue != "" {
+				msg += "; policy: " + policyValue
+			}
+			p.Reportf(at, s.Name, "%s", msg)
 			continue
 		}
 		got, ok := dockerBytes(p.Doc.Str(mem))
 		switch {
 		case !ok:
 			p.Reportf(mem, s.Name, "service %q: %s memory %q is not a Docker size such as 512M", s.Name, policyName, p.Doc.Str(mem))
-		case exact && got != want:
+		case policyValue != "" && exact && got != want:
 			p.Reportf(mem, s.Name, "service %q: %s memory %s, policy says %s", s.Name, policyName, p.Doc.Str(mem), policyValue)
-		case !exact && got > want:
+		case policyValue != "" && !exact && got > want:
 			p.Reportf(mem, s.Name, "service %q: %s memory %s is above the policy's %s", s.Name, policyName, p.Doc.Str(mem), policyValue)
+		case kind == "reservations":
+			_, lim := Field(Get(s.Node, "deploy", "resources", "limits"), "memory")
+			if limit, ok := dockerBytes(p.Doc.Str(lim)); lim != nil && ok && got > limit {
+				p.Reportf(mem, s.Name, "service %q reserves %s, more than its %s memory limit: the scheduler holds memory the task can never use", s.Name, p.Doc.Str(mem), p.Doc.Str(lim))
+			}
 		}
 	}
 }

@@ -91,15 +91,15 @@ func cmdDeploy(e *env, args []string) error {
 		return err
 	}
 	// Decrypting first proves the key before anything on the Swarm changes.
-	spec, sealed, pw, err := unsealSpec(e, secretConfig{spec: c.spec, overrides: c.overrides,
+	spec, sealed, pw, src, err := unsealSpec(e, secretConfig{spec: c.spec, overrides: c.overrides,
 		identities: c.identities, allowTestKey: c.allowTestKey})
 	if err != nil {
 		return err
 	}
 	defer clear(pw)
-	rendered, err := generator.Render(spec, sealed)
+	rendered, err := e.renderChecked(spec, sealed, src)
 	if err != nil {
-		return failf("%w", err)
+		return err
 	}
 	d, err := swarm.Find()
 	if err != nil {
@@ -156,7 +156,7 @@ func cmdVerify(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	spec, sealed, err := e.loadSpec(c.spec, c.overrides)
+	spec, sealed, _, err := e.loadSpec(c.spec, c.overrides)
 	if err != nil {
 		return err
 	}

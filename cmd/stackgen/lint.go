@@ -28,6 +28,9 @@ Options:
         --merge               Merge the files in order, as Compose merges overrides, and lint the result.
         --env-file FILE       Read ${VAR} values from FILE too (repeatable); the environment always counts.
         --no-inline-ignores   Do not honour "# stackgen:ignore" comments (for a central CI).
+        --enable RULE         Turn a rule on at its own severity, over the policy file; an ID, a glob
+                              such as "RD3*", or a category (swarm, policy, redis, general). Repeatable.
+        --disable RULE        Turn a rule off, over the policy file and --enable. Repeatable.
         --max-size BYTES      Refuse files larger than this (default 4194304).
         --list-rules          Print every rule and exit (--format text or json).
         --explain ID          Print a rule's documentation and exit.
@@ -51,6 +54,7 @@ type lintConfig struct {
 	merge           bool
 	envFiles        []string
 	noInlineIgnores bool
+	enable, disable []string
 	maxSize         int
 	listRules       bool
 	explain         string
@@ -67,6 +71,8 @@ func parseLint(args []string) (lintConfig, error) {
 	fs.BoolVar(&c.merge, "merge", false, "")
 	fs.StringArrayVar(&c.envFiles, "env-file", nil, "")
 	fs.BoolVar(&c.noInlineIgnores, "no-inline-ignores", false, "")
+	fs.StringArrayVar(&c.enable, "enable", nil, "")
+	fs.StringArrayVar(&c.disable, "disable", nil, "")
 	fs.IntVar(&c.maxSize, "max-size", lint.MaxFileSize, "")
 	fs.BoolVar(&c.listRules, "list-rules", false, "")
 	fs.StringVar(&c.explain, "explain", "", "")
@@ -91,6 +97,9 @@ func parseLint(args []string) (lintConfig, error) {
 	}
 	if c.explain == "" && !c.listRules && len(c.paths) == 0 {
 		return c, failf("lint: no FILE, DIR or - given").Hint("stackgen lint docker-stack.yml, or stackgen render | stackgen lint -")
+	}
+	if err := lint.DefaultPolicy().Select(c.enable, c.disable); err != nil {
+		return c, failf("lint: %v", err)
 	}
 	if c.merge && len(c.paths) < 2 {
 		return c, failf("lint: --merge needs at least two files")
@@ -130,33 +139,8 @@ func cmdLint(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	policies := map[string]*lint.Policy{}
-	policyFor := func(file string) (*lint.Policy, error) {
-		path := c.policy
-		if path == "" {
-			dir := "."
-			if file != "<stdin>" {
-				dir = filepath.Dir(file)
-			}
-			path = stacks.FindUp(dir, ".stackgen.yaml")
-		}
-		if p, ok := policies[path]; ok {
-			return p, nil
-		}
-		p := lint.DefaultPolicy()
-		if path != "" {
-			data, err := os.ReadFile(path)
-			if err != nil {
-				return nil, failf("--policy %s: %s", path, describeOpenError(err))
-			}
-			if p, err = lint.ParsePolicy(path, data); err != nil {
-				return nil, failf("%w", err)
-			}
-		}
-		policies[path] = p
-		return p, nil
-	}
-
+	pols := &policies{explicit: c.policy, enable: c.enable, disable: c.disable}
+	policyFor := pols.forFile
 	if c.policy != "" {
 		// An explicit policy is checked before any file, so its errors are never hidden.
 		if _, err := policyFor(""); err != nil {
@@ -268,4 +252,44 @@ func lintEnv(files []string) (lint.Env, error) {
 		v, ok := vals[name]
 		return v, ok
 	}, nil
+}
+
+// policies finds and loads the policy of each linted file once: --policy, else .stackgen.yaml found
+// upward from the file, else the built-in default; --enable and --disable go over each.
+type policies struct {
+	explicit        string
+	enable, disable []string
+	cache           map[string]*lint.Policy
+}
+
+func (ps *policies) forFile(file string) (*lint.Policy, error) {
+	path := ps.explicit
+	if path == "" {
+		dir := "."
+		if file != "<stdin>" {
+			dir = filepath.Dir(file)
+		}
+		path = stacks.FindUp(dir, ".stackgen.yaml")
+	}
+	if p, ok := ps.cache[path]; ok {
+		return p, nil
+	}
+	p := lint.DefaultPolicy()
+	if path != "" {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return nil, failf("--policy %s: %s", path, describeOpenError(err))
+		}
+		if p, err = lint.ParsePolicy(path, data); err != nil {
+			return nil, failf("%w", err)
+		}
+	}
+	if err := p.Select(ps.enable, ps.disable); err != nil {
+		return nil, failf("lint: %v", err)
+	}
+	if ps.cache == nil {
+		ps.cache = map[string]*lint.Policy{}
+	}
+	ps.cache[path] = p
+	return p, nil
 }

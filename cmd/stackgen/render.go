@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/webvig/stackgen/generator"
+	"github.com/webvig/stackgen/lint"
 	"github.com/webvig/stackgen/stacks"
 )
 
@@ -102,13 +103,13 @@ func cmdRender(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	spec, sealed, err := e.loadSpec(c.spec, c.overrides)
+	spec, sealed, src, err := e.loadSpec(c.spec, c.overrides)
 	if err != nil {
 		return err
 	}
-	out, err := generator.Render(spec, sealed)
+	out, err := e.renderChecked(spec, sealed, src)
 	if err != nil {
-		return failf("%w", err)
+		return err
 	}
 	if c.output == "" {
 		_, err := e.stdout.Write(out)
@@ -125,12 +126,53 @@ var describeOpenError = stacks.DescribeOpenError
 
 // loadSpec reads the spec (stacks.Resolve says which) and its sealed password, and says on stderr
 // when it falls back to the copy built into stackgen.
-func (e *env) loadSpec(arg string, overrides []generator.Override) (*generator.Spec, []byte, error) {
+func (e *env) loadSpec(arg string, overrides []generator.Override) (*generator.Spec, []byte, *stacks.Source, error) {
 	spec, sealed, src, err := stacks.Load(arg, overrides)
 	if err == nil && src.Embedded {
 		fmt.Fprintf(e.stderr, "stackgen: no %s here or in a parent directory; using the copy built into stackgen\n", stacks.DefaultPath)
 	}
-	return spec, sealed, err
+	return spec, sealed, src, err
+}
+
+// renderChecked renders the spec and lints the result with the policy in force where the spec lives
+// (.stackgen.yaml found upward, else the built-in default): an error finding refuses it, exit 1 with
+// the findings on stderr; warnings are shown and let it pass.
+func (e *env) renderChecked(spec *generator.Spec, sealed []byte, src *stacks.Source) ([]byte, error) {
+	out, err := generator.Render(spec, sealed)
+	if err != nil {
+		return nil, err
+	}
+	name := "render of " + spec.File
+	dir := src.Dir
+	if src.Embedded {
+		dir = "."
+	}
+	pols := &policies{}
+	pol, err := pols.forFile(filepath.Join(dir, "stack.yml"))
+	if err != nil {
+		return nil, err
+	}
+	res, inputErrs, err := lint.Check([]lint.File{{Name: name, Data: out}}, lint.CheckOptions{
+		PolicyFor: func(string) (*lint.Policy, error) { return pol, nil }, Env: func(string) (string, bool) { return "", false }})
+	if err == nil && len(inputErrs) > 0 {
+		err = errors.Join(inputErrs...)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if len(res.Findings) > 0 {
+		if err := lint.Write(e.stderr, "text", res, version()); err != nil {
+			return nil, err
+		}
+	}
+	if res.Worst() >= lint.Error {
+		policy := "the built-in default policy"
+		if pol.File != "" {
+			policy = pol.File
+		}
+		return nil, &exitError{code: 1, err: fmt.Errorf("the rendered stack breaks %s; nothing was rendered", policy)}
+	}
+	return out, nil
 }
 
 // writeFileAtomic writes data to a temporary file beside name and renames it into place, so a reader

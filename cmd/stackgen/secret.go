@@ -143,7 +143,7 @@ func cmdSecret(e *env, args []string) error {
 }
 
 func secretNames(e *env, c secretConfig) error {
-	spec, sealed, err := e.loadSpec(c.spec, c.overrides)
+	spec, sealed, _, err := e.loadSpec(c.spec, c.overrides)
 	if err != nil {
 		return err
 	}
@@ -208,20 +208,20 @@ func secretSeal(e *env, c secretConfig) error {
 }
 
 // unsealSpec loads the spec and its sealed file and decrypts the password; the caller clears pw.
-func unsealSpec(e *env, c secretConfig) (spec *generator.Spec, sealed, pw []byte, err error) {
-	if spec, sealed, err = e.loadSpec(c.spec, c.overrides); err != nil {
-		return nil, nil, nil, err
+func unsealSpec(e *env, c secretConfig) (spec *generator.Spec, sealed, pw []byte, src *stacks.Source, err error) {
+	if spec, sealed, src, err = e.loadSpec(c.spec, c.overrides); err != nil {
+		return nil, nil, nil, nil, err
 	}
 	pw, err = vault.Decrypt(spec.Password.File, sealed, vault.DecryptOptions{
 		Identities: c.identities, AllowTestKey: c.allowTestKey, Getenv: os.Getenv, UI: e.ui()})
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, nil, err
 	}
-	return spec, sealed, pw, nil
+	return spec, sealed, pw, src, nil
 }
 
 func secretApply(e *env, c secretConfig) error {
-	spec, sealed, pw, err := unsealSpec(e, c)
+	spec, sealed, pw, _, err := unsealSpec(e, c)
 	if err != nil {
 		return err
 	}
@@ -266,7 +266,7 @@ func secretEnv(e *env, c secretConfig) error {
 		return failf("%s exists with mode %04o; the URL holds the password", c.output, st.Mode().Perm()).
 			Hint("chmod 600 %s, or remove it", c.output)
 	}
-	spec, _, pw, err := unsealSpec(e, c)
+	spec, _, pw, _, err := unsealSpec(e, c)
 	if err != nil {
 		return err
 	}
