@@ -1,7 +1,9 @@
 package lint
 
 import (
+	"bytes"
 	"io/fs"
+	"regexp"
 	"strings"
 )
 
@@ -16,7 +18,8 @@ func ComposeName(name string) bool {
 }
 
 // Discover lists the files under dir in fsys whose names ComposeName accepts, in lexical order,
-// skipping dot-directories, node_modules and vendor.
+// skipping dot-files (.stackgen.yaml), dot-directories, node_modules and vendor. What the names
+// promise, IsCompose checks on the bytes.
 func Discover(fsys fs.FS, dir string) ([]string, error) {
 	var out []string
 	err := fs.WalkDir(fsys, dir, func(p string, d fs.DirEntry, err error) error {
@@ -29,12 +32,22 @@ func Discover(fsys fs.FS, dir string) ([]string, error) {
 			}
 			return nil
 		}
-		if ComposeName(d.Name()) {
+		if ComposeName(d.Name()) && !strings.HasPrefix(d.Name(), ".") {
 			out = append(out, p)
 		}
 		return nil
 	})
 	return out, err
+}
+
+// composeKey finds a top-level services: key, which every Compose and stack file has and nothing
+// else named like one (a stackgen spec, a policy, a CI file) does.
+var composeKey = regexp.MustCompile(`(?m)^(services|"services"|'services')[ \t]*:`)
+
+// IsCompose reports whether a discovered file is a Compose file: a top-level services: key, or a
+// flow-style document (which the linter then judges in full).
+func IsCompose(data []byte) bool {
+	return composeKey.Match(data) || bytes.HasPrefix(bytes.TrimSpace(data), []byte("{"))
 }
 
 // ParseEnvFile reads an --env-file: KEY=VALUE lines, blank lines and # comments skipped, one level of

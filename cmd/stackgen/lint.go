@@ -203,16 +203,25 @@ func collectInputs(e *env, c lintConfig) ([]lint.File, error) {
 		if err != nil {
 			return nil, failf("lint: %s: %v", p, err)
 		}
-		if len(names) == 0 {
-			return nil, failf("lint: %s: no *compose*.y*ml, *stack*.y*ml or docker-*.y*ml files found", p)
-		}
+		var skipped []string
 		for _, name := range names {
 			name = filepath.Join(p, filepath.FromSlash(name))
 			data, err := readFile(name, c.maxSize)
 			if err != nil {
 				return nil, err
 			}
+			if !lint.IsCompose(data) {
+				skipped = append(skipped, name) // named like one, but a spec, a policy or other YAML
+				continue
+			}
 			out = append(out, lint.File{Name: name, Data: data})
+		}
+		if len(names) == len(skipped) {
+			xe := failf("lint: %s: no Compose or stack files found (*compose*.y*ml, *stack*.y*ml or docker-*.y*ml with services:)", p)
+			if len(skipped) > 0 {
+				xe.Hint("named like one but without services: %s", strings.Join(skipped, ", "))
+			}
+			return nil, xe
 		}
 	}
 	return out, nil
