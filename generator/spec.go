@@ -17,19 +17,23 @@ import (
 
 // Spec is a stack spec (schemas/stack.schema.json) after validation and defaults.
 type Spec struct {
-	Stack     string     `yaml:"stack"`
-	Service   string     `yaml:"service"`
-	Image     string     `yaml:"image"`
-	Network   string     `yaml:"network"`
-	Memory    Memory     `yaml:"memory"`
-	Redis     Redis      `yaml:"redis"`
-	Placement Placement  `yaml:"placement"`
-	Restart   Restart    `yaml:"restart"`
-	Health    Health     `yaml:"healthcheck"`
-	Password  Password   `yaml:"password"`
-	File      string     `yaml:"-"` // where the spec came from, for messages
-	root      *yaml.Node // for positions of semantic errors
-	flags     map[string]string
+	Stack     string    `yaml:"stack"`
+	Service   string    `yaml:"service"`
+	Image     string    `yaml:"image"`
+	Network   string    `yaml:"network"`
+	Memory    Memory    `yaml:"memory"`
+	Redis     Redis     `yaml:"redis"`
+	Placement Placement `yaml:"placement"`
+	Restart   Restart   `yaml:"restart"`
+	Health    Health    `yaml:"healthcheck"`
+	Password  Password  `yaml:"password"`
+	File      string    `yaml:"-"` // where the spec came from, for messages
+	// Arg is the SPEC argument that reproduces this render ("" when the default rule finds it); the
+	// render's header names it with the overrides, so that its command reproduces the file.
+	Arg     string `yaml:"-"`
+	applied []Override
+	root    *yaml.Node // for positions of semantic errors
+	flags   map[string]string
 }
 
 type Memory struct {
@@ -136,6 +140,7 @@ func (s *Spec) Apply(overrides []Override) error {
 			set(o.Value)
 		}
 		s.flags[path] = o.Flag
+		s.applied = append(s.applied, o)
 	}
 	return s.Check()
 }

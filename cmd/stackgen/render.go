@@ -128,6 +128,9 @@ var describeOpenError = stacks.DescribeOpenError
 // when it falls back to the copy built into stackgen.
 func (e *env) loadSpec(arg string, overrides []generator.Override) (*generator.Spec, []byte, *stacks.Source, error) {
 	spec, sealed, src, err := stacks.Load(arg, overrides)
+	if err == nil {
+		spec.Arg = arg
+	}
 	if err == nil && src.Embedded {
 		fmt.Fprintf(e.stderr, "stackgen: no %s here or in a parent directory; using the copy built into stackgen\n", stacks.DefaultPath)
 	}
