@@ -58,8 +58,8 @@ MUTATE_CI = generator vault
 MUTATE_EFFICACY_generator = 90
 MUTATE_MCOVER_generator = 80
 MUTATE_EFFICACY_vault = 90
-MUTATE_MCOVER_vault = 80
-MUTATE_EFFICACY_swarm = 90
+MUTATE_MCOVER_vault = 75
+MUTATE_EFFICACY_swarm = 85
 MUTATE_MCOVER_swarm = 70
 # swarm: the stand-in docker is test code; docker.go only runs exec, and deploy.go's Wait polls
 # with one-second sleeps, so its mutants measure timeouts, not tests.
