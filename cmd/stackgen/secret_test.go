@@ -296,20 +296,40 @@ func TestKeyTypesRoundTrip(t *testing.T) {
 			f.mustRun(pw, "secret", "seal", "-r", tc.recipient, f.spec)
 			envFile := filepath.Join(t.TempDir(), "env")
 			f.mustRun("", "secret", "env", "-i", f.key, "-o", envFile, f.spec)
-			line, _ := os.ReadFile(envFile)
-			u, err := url.Parse(strings.TrimSuffix(strings.TrimPrefix(string(line), "REDIS_URL="), "\n"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got, _ := u.User.Password(); got != pw {
-				t.Fatalf("round trip gave %q", got)
+			if got := envPassword(t, envFile); got != pw {
+				t.Fatalf("round trip with -i gave %q", got)
 			}
 			// The key from the environment works the same as -i.
 			t.Setenv("SOPS_AGE_KEY_FILE", f.key)
 			os.Remove(envFile)
 			f.mustRun("", "secret", "env", "-o", envFile, f.spec)
+			if got := envPassword(t, envFile); got != pw {
+				t.Fatalf("round trip with $SOPS_AGE_KEY_FILE gave %q", got)
+			}
 		})
 	}
+}
+
+// envPassword reads a file written by `secret env -o` and returns the password in its REDIS_URL.
+func envPassword(t *testing.T, name string) string {
+	t.Helper()
+	line, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rest, ok := strings.CutPrefix(string(line), "REDIS_URL=")
+	if !ok || !strings.HasSuffix(rest, "\n") {
+		t.Fatalf("%s holds %q, want one REDIS_URL= line", name, line)
+	}
+	u, err := url.Parse(strings.TrimSuffix(rest, "\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pw, ok := u.User.Password()
+	if !ok {
+		t.Fatalf("URL %s has no password", u.Redacted())
+	}
+	return pw
 }
 
 func TestSecretErrorsCreateNothing(t *testing.T) {
