@@ -53,7 +53,7 @@ func TestPreflightCannotListNodes(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := newStandIn(t, tc.script)
-			if err := Preflight(s.d, spec, false); err == nil || !strings.HasPrefix(err.Error(), tc.want) {
+			if _, err := Preflight(s.d, spec, PreflightOptions{}); err == nil || !strings.HasPrefix(err.Error(), tc.want) {
 				t.Fatalf("error %v, want %q", err, tc.want)
 			}
 		})
