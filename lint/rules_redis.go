@@ -355,33 +355,20 @@ func checkHealthcheck(p *Pass) {
 		if k == nil {
 			return
 		}
-		toks := p.Doc.tokensRaw(test)
-		if len(toks) > 0 && (toks[0].s == "CMD" || toks[0].s == "CMD-SHELL") {
-			toks = toks[1:]
-		}
-		if len(toks) == 1 || (len(toks) > 2 && toks[1].s == "-c") {
-			toks = append([]token{}, toks...)
-			last := toks[len(toks)-1]
-			toks = nil
-			for _, w := range shellWords(last.s) {
-				toks = append(toks, token{w, last.n})
-			}
-		}
-		text := ""
+		toks := healthWords(test)
 		usesCLI, auth, compares := false, false, false
 		for i, t := range toks {
-			text += " " + t.s
-			if strings.HasSuffix(t.s, "redis-cli") {
+			if strings.HasSuffix(t, "redis-cli") {
 				usesCLI = true
 			}
-			if t.s == "-a" || t.s == "--pass" || t.s == "--user" || strings.Contains(t.s, "REDISCLI_AUTH") || strings.EqualFold(t.s, "auth") {
+			if t == "-a" || t == "--pass" || t == "--user" || strings.Contains(t, "REDISCLI_AUTH") || strings.EqualFold(t, "auth") {
 				auth = true
 			}
-			if strings.Contains(t.s, "PONG") || t.s == "-e" || strings.Contains(t.s, "grep") {
+			if strings.Contains(t, "PONG") || t == "-e" || strings.Contains(t, "grep") {
 				compares = true
 			}
-			if usesCLI && writeCommands[strings.ToLower(t.s)] && i > 0 {
-				p.Reportf(test, s.Name, "redis service %q: the healthcheck runs %s, a write: every check changes the dataset and grows the AOF; use PING", s.Name, strings.ToUpper(t.s))
+			if usesCLI && writeCommands[strings.ToLower(strings.Trim(t, `"')`))] && i > 0 {
+				p.Reportf(test, s.Name, "redis service %q: the healthcheck runs %s, a write: every check changes the dataset and grows the AOF; use PING", s.Name, strings.ToUpper(strings.Trim(t, `"')`)))
 				return
 			}
 		}
@@ -396,6 +383,52 @@ func checkHealthcheck(p *Pass) {
 			p.Reportf(test, s.Name, "redis service %q: the healthcheck trusts redis-cli's exit code, which is 0 on NOAUTH and other errors; compare the reply with PONG", s.Name)
 		}
 	})
+}
+
+// healthWords is what a health check runs, as words: the argv of [CMD, ...]; the script's words for
+// [CMD-SHELL, SCRIPT], a string test, or an exec form that runs a shell ([CMD, /bin/sh, -c, SCRIPT]),
+// with the commands inside $(...) and `...` split out too.
+func healthWords(test *yaml.Node) []string {
+	var out []string
+	for _, w := range healthArgv(test) {
+		if strings.Contains(w, "$(") || strings.Contains(w, "`") {
+			out = append(out, strings.Fields(substitution.Replace(w))...)
+			continue
+		}
+		out = append(out, w)
+	}
+	return out
+}
+
+var substitution = strings.NewReplacer("$(", " ", ")", " ", "`", " ")
+
+func healthArgv(test *yaml.Node) []string {
+	test = yamlnode.Deref(test)
+	if test.Kind == yaml.ScalarNode {
+		return shellWords(test.Value)
+	}
+	var argv []string
+	for _, c := range test.Content {
+		argv = append(argv, yamlnode.Deref(c).Value)
+	}
+	switch {
+	case len(argv) > 0 && argv[0] == "CMD-SHELL":
+		return shellWords(strings.Join(argv[1:], " "))
+	case len(argv) > 0 && argv[0] == "CMD":
+		argv = argv[1:]
+	}
+	if len(argv) >= 3 && argv[1] == "-c" && isShell(argv[0]) {
+		return shellWords(argv[2])
+	}
+	return argv
+}
+
+func isShell(s string) bool {
+	switch s[strings.LastIndex(s, "/")+1:] {
+	case "sh", "bash", "ash", "dash":
+		return true
+	}
+	return false
 }
 
 func checkUnusedSecret(p *Pass) {
