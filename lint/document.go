@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -33,6 +34,16 @@ type Document struct {
 	env     func(string) (string, bool)
 	interp  map[*yaml.Node]interpolated
 	redis   map[*Service]redisResult
+	shape   *[]shapeProblem
+	// versionMismatch is docker's error for merged files whose versions differ, with the node of the
+	// first version that differs.
+	versionMismatch     string
+	versionMismatchNode *yaml.Node
+
+	// FileExists, when set, says whether a file a service reads on the client (env_file) exists;
+	// the path is as written in the stack file, relative to the stack file's directory. The caller
+	// sets it because lint never opens files itself; nil means unknown and nothing is reported.
+	FileExists func(path string) bool
 }
 
 type redisResult struct {
@@ -169,6 +180,18 @@ func Merge(files []string, datas [][]byte, env Env, maxSize int) (*Document, err
 		fileOf: map[*yaml.Node]string{}, posOf: map[*yaml.Node][2]int{}}
 	d.annotate(d.Root, nil, files, roots)
 	d.index()
+	// docker/cli's loader.Load takes the first file's version and refuses any other.
+	first := dockerVersion(roots[0])
+	for _, r := range roots[1:] {
+		if v := dockerVersion(r); v != first {
+			d.versionMismatch = fmt.Sprintf("version mismatched between two composefiles : %s and %s", first, v)
+			_, d.versionMismatchNode = Field(d.Root, "version")
+			if d.versionMismatchNode == nil {
+				d.versionMismatchNode = d.Root
+			}
+			break
+		}
+	}
 	return d, nil
 }
 
@@ -372,4 +395,29 @@ func walkScalars(n *yaml.Node, fn func(*yaml.Node)) {
 			walkScalars(c, fn)
 		}
 	}
+}
+
+// dockerVersion is the version docker/cli reads from a file (cli/compose/schema/schema.go Version):
+// the value as printed, "3.13" when it is missing, empty or "3".
+func dockerVersion(root *yaml.Node) string {
+	_, v := yamlnode.Field(root, "version")
+	if v == nil {
+		return "3.13"
+	}
+	v = yamlnode.Deref(v)
+	s := v.Value
+	switch {
+	case v.Kind != yaml.ScalarNode:
+		return "(not a scalar)"
+	case v.Tag == "!!null":
+		return "<nil>"
+	case v.Tag == "!!float":
+		if f, err := strconv.ParseFloat(v.Value, 64); err == nil {
+			s = strconv.FormatFloat(f, 'g', -1, 64)
+		}
+	}
+	if s == "" || s == "3" {
+		return "3.13"
+	}
+	return s
 }
