@@ -170,6 +170,18 @@ func cmdLint(e *env, args []string) error {
 		if err != nil {
 			return err
 		}
+		// docker reads env_file relative to the (first) stack file's directory, stdin's from here.
+		dir := "."
+		if file != "<stdin>" {
+			dir = filepath.Dir(file)
+		}
+		d.FileExists = func(p string) bool {
+			if !filepath.IsAbs(p) {
+				p = filepath.Join(dir, p)
+			}
+			st, err := os.Stat(p)
+			return err == nil && st.Mode().IsRegular()
+		}
 		r := lint.Run([]*lint.Document{d}, lint.Options{Policy: pol, NoInlineIgnores: c.noInlineIgnores})
 		result.Findings = append(result.Findings, r.Findings...)
 		result.Files += r.Files
