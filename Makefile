@@ -11,7 +11,7 @@ test: deps
 # make fuzz FUZZTIME=5m). A crash is saved under the package's testdata/fuzz/ and stays as a
 # regression case; commit it with the fix.
 FUZZTIME ?= 60s
-FUZZ_TARGETS = ./lint:FuzzLint ./lint:FuzzPolicy ./lint:FuzzIgnores ./lint:FuzzRedisArgs \
+FUZZ_TARGETS = ./lint:FuzzLint ./lint:FuzzPolicy ./lint:FuzzIgnores ./lint:FuzzRedisArgs ./lint:FuzzDockerParity \
 	./generator:FuzzSpec ./generator:FuzzUnits ./cmd/stackgen:FuzzUnseal
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \
@@ -19,7 +19,7 @@ fuzz:
 		echo "fuzz $$pkg $$fn for $(FUZZTIME)"; \
 		$(GO) test $$pkg -run '^$$' -fuzz "^$$fn\$$" -fuzztime $(FUZZTIME) >/dev/null || \
 			{ $(GO) test $$pkg -run "^$$fn\$$" -count=1; exit 1; }; \
-	done; echo "fuzz: 7 targets, no crash"
+	done; echo "fuzz: 8 targets, no crash"
 
 # The runtime tests need a real redis-server and redis-cli, and the Swarm end-to-end test builds its
 # image from them and a static busybox; install them when missing (Debian/Ubuntu).
