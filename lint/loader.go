@@ -17,11 +17,46 @@ import (
 // reported twice.
 func (c *shapeChecker) loaderChecks() {
 	d := c.d
+	// The whole file goes through encoding/json on its way to the schema validator, which refuses
+	// NaN and infinities wherever they are, x- keys included.
+	walkScalars(d.Root, func(n *yaml.Node) {
+		if n.Tag == "!!float" && notFinite(n.Value) {
+			c.report(n, false, "json: unsupported value: %s (docker's schema validator cannot take .nan or .inf)", n.Value)
+		}
+	})
 	for _, s := range d.Services {
 		if s.Node.Kind != yaml.MappingNode {
 			continue
 		}
 		base := "services." + s.Name
+		_, ports := Field(s.Node, "ports")
+		for i, p := range seqItems(ports) {
+			if p.Kind == yaml.ScalarNode && p.Tag == "!!float" {
+				c.report(p, false, "%s.ports.%d: invalid type float64 for port %s: write it as an integer or a string", base, i, p.Value)
+			}
+		}
+		if _, shm := Field(s.Node, "shm_size"); shm != nil && shm.Kind == yaml.ScalarNode && shm.Tag == "!!float" {
+			c.report(shm, false, "%s.shm_size: expected type 'string', got unconvertible type 'float64'", base)
+		}
+		_, ulimits := Field(s.Node, "ulimits")
+		for _, kv := range yamlnode.Pairs(ulimits) {
+			v := yamlnode.Deref(kv[1])
+			if v.Kind == yaml.ScalarNode && v.Tag == "!!float" {
+				c.report(v, false, "%s.ulimits.%s: invalid type float64 for ulimits", base, kv[0].Value)
+			}
+			for _, key := range []string{"soft", "hard"} {
+				if _, x := Field(v, key); x != nil && x.Kind == yaml.ScalarNode && x.Tag == "!!float" {
+					c.report(x, false, "%s.ulimits.%s.%s: a float here makes docker's loader panic (it wants an integer)", base, kv[0].Value, key)
+				}
+			}
+		}
+		for _, key := range []string{"command", "entrypoint"} {
+			if _, cmd := Field(s.Node, key); cmd != nil && cmd.Kind == yaml.ScalarNode && cmd.Tag == "!!str" {
+				if err := shlexCheck(d.Str(cmd)); err != nil {
+					c.report(cmd, false, "%s.%s: %v (docker splits a string %s like a shell)", base, key, err, key)
+				}
+			}
+		}
 		_, vols := Field(s.Node, "volumes")
 		for i, v := range seqItems(vols) {
 			path := fmt.Sprintf("%s.volumes.%d", base, i)
@@ -127,6 +162,50 @@ func parseVolumeSpec(spec string) error {
 		default:
 			buf = append(buf, r)
 		}
+	}
+	return nil
+}
+
+func notFinite(v string) bool {
+	switch strings.ToLower(strings.TrimLeft(v, "+-")) {
+	case ".nan", ".inf":
+		return true
+	}
+	return false
+}
+
+// shlexCheck finds what makes github.com/google/shlex, which docker/cli uses to split a string
+// command (cli/compose/loader/loader.go transformShellCommand), fail: an unclosed quote, or a
+// backslash at the very end outside single quotes.
+func shlexCheck(s string) error {
+	quote := byte(0)
+	for i := 0; i < len(s); i++ {
+		ch := s[i]
+		switch {
+		case quote == '\'':
+			if ch == '\'' {
+				quote = 0
+			}
+		case ch == '\\':
+			if i+1 >= len(s) {
+				return fmt.Errorf("EOF found after escape character")
+			}
+			i++
+		case quote == '"':
+			if ch == '"' {
+				quote = 0
+			}
+		case ch == '\'' || ch == '"':
+			quote = ch
+		case ch == '#' && (i == 0 || strings.IndexByte(" \t\r\n", s[i-1]) >= 0):
+			// a comment runs to the end of the line
+			for i < len(s) && s[i] != '\n' {
+				i++
+			}
+		}
+	}
+	if quote != 0 {
+		return fmt.Errorf("EOF found when expecting closing quote")
 	}
 	return nil
 }
