@@ -103,6 +103,10 @@ func parse(file string, data []byte, maxSize int) (*yaml.Node, []*yaml.Node, err
 	if !utf8.Valid(data) || bytes.IndexByte(data, 0) >= 0 {
 		return nil, nil, &InputError{File: file, Msg: "not UTF-8 text; a Compose file is YAML"}
 	}
+	if line, col, ok := c1Control(data); ok {
+		// go.yaml.in/yaml/v4 reads DEL and C1 controls (YAML 1.2); docker's gopkg.in/yaml.v3 refuses them.
+		return nil, nil, &InputError{File: file, Line: line, Column: col, Msg: "control characters are not allowed (docker's YAML parser refuses DEL and U+0080 to U+009F)"}
+	}
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, nil, &InputError{File: file, Msg: "file is empty; nothing to lint"}
 	}
@@ -420,4 +424,21 @@ func dockerVersion(root *yaml.Node) string {
 		return "3.13"
 	}
 	return s
+}
+
+// c1Control finds the first DEL or C1 control character other than NEL, which YAML 1.1 parsers
+// such as docker/cli's gopkg.in/yaml.v3 refuse.
+func c1Control(data []byte) (line, col int, ok bool) {
+	line, col = 1, 1
+	for _, r := range string(data) {
+		if r >= 0x7f && r <= 0x9f && r != 0x85 {
+			return line, col, true
+		}
+		if r == '\n' {
+			line, col = line+1, 1
+		} else {
+			col++
+		}
+	}
+	return 0, 0, false
 }

@@ -81,7 +81,7 @@ func checkUnknownKeys(p *Pass) {
 	}
 	for _, sp := range p.Doc.shapeProblems() {
 		if sp.unknown && !strings.HasPrefix(sp.msg, "(root) Additional property name ") && !strings.HasPrefix(sp.msg, "(root) Additional property include ") {
-			p.Reportf(sp.node, "", "%s", sp.msg)
+			p.Reportf(sp.node, sp.service, "%s", sp.msg)
 		}
 	}
 }
@@ -128,7 +128,7 @@ func checkTypes(p *Pass) {
 			if strings.HasSuffix(msg, "must be a string") && sp.node.Kind == yaml.ScalarNode {
 				msg += fmt.Sprintf(" (quote it: %q)", sp.node.Value)
 			}
-			p.Reportf(sp.node, "", "%s", msg)
+			p.Reportf(sp.node, sp.service, "%s", msg)
 		}
 	}
 }

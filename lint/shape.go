@@ -224,7 +224,8 @@ var rootShape = obj(kMap, map[string]*shape{
 // shapeProblem is one place where the file does not have the shape docker's schema wants.
 type shapeProblem struct {
 	node    *yaml.Node
-	unknown bool // an additional property (SW101), else a type or format (SW105)
+	service string // the service it is in, if any
+	unknown bool   // an additional property (SW101), else a type or format (SW105)
 	msg     string
 }
 
@@ -264,7 +265,16 @@ type shapeChecker struct {
 }
 
 func (c *shapeChecker) report(n *yaml.Node, unknown bool, format string, args ...any) {
-	*c.out = append(*c.out, shapeProblem{n, unknown, fmt.Sprintf(format, args...)})
+	msg := fmt.Sprintf(format, args...)
+	service := ""
+	if rest, ok := strings.CutPrefix(msg, "services."); ok {
+		for _, s := range c.d.Services {
+			if strings.HasPrefix(rest, s.Name+".") || strings.HasPrefix(rest, s.Name+" ") || strings.HasPrefix(rest, s.Name+":") {
+				service = s.Name
+			}
+		}
+	}
+	*c.out = append(*c.out, shapeProblem{n, service, unknown, msg})
 }
 
 // kindOf is a value's JSON type after interpolation and docker's casts.
