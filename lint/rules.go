@@ -154,7 +154,9 @@ var Rules = []*Rule{
 		ID: "RD308", Title: "literal password in the stack file", Severity: Error,
 		Doc: "A password in command, entrypoint, healthcheck or environment (--requirepass, redis-cli -a, " +
 			"REDIS_PASSWORD, a redis:// URL with credentials) is readable by anyone with docker service " +
-			"inspect and by every reviewer. Read it from a Swarm secret.",
+			"inspect and by every reviewer. Read it from a Swarm secret. Names about a password rather than " +
+			"holding one are not findings: a location (_FILE, _PATH, _DIR), an htpasswd _REALM, a switch such " +
+			"as MYSQL_RANDOM_ROOT_PASSWORD or MYSQL_ALLOW_EMPTY_PASSWORD, or a value of 1/0/yes/no/true/false.",
 		Bad:   "    command: [--requirepass, hunter2]\n",
 		Good:  "    secrets: [redis_password]\n    entrypoint: [/bin/sh, -c, 'pw=\"$$(cat /run/secrets/redis_password)\" || exit 1; ...']\n",
 		Check: checkLiteralPassword,
