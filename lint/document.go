@@ -11,7 +11,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/compose-spec/compose-go/v2/override"
-	"github.com/compose-spec/compose-go/v2/template"
 	"go.yaml.in/yaml/v4"
 
 	"github.com/webvig/stackgen/yamlnode"
@@ -303,12 +302,12 @@ func (d *Document) interpolate(n *yaml.Node) (string, error) {
 	v := n.Value
 	var err error
 	if strings.Contains(v, "$") {
-		v, err = template.SubstituteWithOptions(v, func(name string) (string, bool) {
+		v, err = dockerSubstitute(v, func(name string) (string, bool) {
 			if d.env == nil {
 				return "", false
 			}
 			return d.env(name)
-		}, template.WithoutLogging)
+		})
 		if err != nil {
 			v = n.Value
 		}

@@ -35,8 +35,9 @@ func (c *shapeChecker) loaderChecks() {
 				c.report(p, false, "%s.ports.%d: invalid type float64 for port %s: write it as an integer or a string", base, i, p.Value)
 			}
 		}
-		if _, shm := Field(s.Node, "shm_size"); shm != nil && shm.Kind == yaml.ScalarNode && shm.Tag == "!!float" {
-			c.report(shm, false, "%s.shm_size: expected type 'string', got unconvertible type 'float64'", base)
+		// The schema allows a number, but the loader's ServiceConfig.ShmSize is a string and refuses one.
+		if _, shm := Field(s.Node, "shm_size"); shm != nil && shm.Kind == yaml.ScalarNode && (shm.Tag == "!!int" || shm.Tag == "!!float") {
+			c.report(shm, false, "%s.shm_size: expected type 'string', got unconvertible type: quote it (%q)", base, shm.Value)
 		}
 		_, ulimits := Field(s.Node, "ulimits")
 		for _, kv := range yamlnode.Pairs(ulimits) {
@@ -82,11 +83,6 @@ func (c *shapeChecker) loaderChecks() {
 				if _, err := units.RAMInBytes(d.Str(mem)); err != nil {
 					c.report(mem, false, "%s.deploy.resources.%s.memory: %v", base, kind, err)
 				}
-			}
-		}
-		if _, shm := Field(s.Node, "shm_size"); shm != nil && shm.Kind == yaml.ScalarNode && shm.Tag == "!!str" {
-			if _, err := units.RAMInBytes(d.Str(shm)); err != nil {
-				c.report(shm, false, "%s.shm_size: %v", base, err)
 			}
 		}
 	}

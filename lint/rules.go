@@ -286,6 +286,7 @@ var Rules = []*Rule{
 		Doc: "The stack loader is strict about types (cli/compose/schema/data/config_schema_v3.*.json): memory, " +
 			"cpus, durations and uid/gid must be strings; published and target ports and secret modes numbers; " +
 			"label and environment values strings, numbers or null (true must be quoted); depends_on a list; " +
+			"shm_size a string (the schema allows a number, the loader does not); " +
 			"driver_opts a mapping of strings or numbers; list items unique. A ${VAR} is interpolated first and " +
 			"cast to a number or boolean at the paths of cli/compose/loader/interpolate.go. The loader then " +
 			"refuses what it cannot convert (cli/compose/loader/loader.go, volume.go): a volume spec with an " +
@@ -326,8 +327,11 @@ var Rules = []*Rule{
 	},
 	{
 		ID: "SW109", Title: "invalid interpolation", Severity: Error,
-		Doc: "Every $ in a value starts a ${VAR}; a shell's $(...) or $var in a script must be written $$ or " +
-			"docker stack deploy fails with \"invalid interpolation format\".",
+		Doc: "Every $ in a value, x- extensions included, starts a variable; a shell's $(...) or $var in a " +
+			"script must be written $$ or docker stack deploy fails with \"invalid interpolation format\". " +
+			"Docker's grammar (cli/compose/template/template.go) is smaller than compose-go's: $VAR, ${VAR}, " +
+			"${VAR:-default}, ${VAR-default}, ${VAR:?error}, ${VAR?error}; no ${VAR:+x}, and a default is not " +
+			"itself interpolated (${A:-${B}} leaves the text ${B}). A required variable that is unset fails too.",
 		Bad:   "    entrypoint: [/bin/sh, -c, 'pw=\"$(cat /run/secrets/p)\"']\n",
 		Good:  "    entrypoint: [/bin/sh, -c, 'pw=\"$$(cat /run/secrets/p)\"']\n",
 		Check: checkInterpolation,

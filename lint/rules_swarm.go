@@ -304,16 +304,15 @@ func checkInterpolation(p *Pass) {
 		n = yamlnode.Deref(n)
 		switch n.Kind {
 		case yaml.ScalarNode:
-			if !dockerInterpolation(n.Value) {
-				p.Reportf(n, "", "invalid interpolation format for %s: %q; you may need to escape any $ with another $", path, n.Value)
-			} else if _, err := p.Doc.interpolate(n); err != nil {
-				p.Reportf(n, "", "%s: %s", path, err.Error())
+			if _, err := p.Doc.interpolate(n); err != nil {
+				tmpl := n.Value
+				if e, ok := err.(*errInvalidTemplate); ok {
+					tmpl = e.template
+				}
+				p.Reportf(n, "", "invalid interpolation format for %s: %q; you may need to escape any $ with another $", path, tmpl)
 			}
 		case yaml.MappingNode:
 			for _, kv := range yamlnode.Pairs(n) {
-				if strings.HasPrefix(kv[0].Value, "x-") {
-					continue
-				}
 				walk(kv[1], strings.TrimPrefix(path+"."+kv[0].Value, "."))
 			}
 		case yaml.SequenceNode:
@@ -332,35 +331,6 @@ func checkMultiDoc(p *Pass) {
 		}
 		p.Reportf(d, "", "a second YAML document: docker stack deploy reads only the first and ignores this one")
 	}
-}
-
-var dockerBraced = regexp.MustCompile(`^\{[_a-zA-Z][_a-zA-Z0-9]*(:?[-?][^}]*)?\}`)
-
-// dockerInterpolation reports whether every "$" follows the grammar of Docker's stack loader: "$$",
-// "$NAME", "${NAME}", "${NAME:-default}", "${NAME-default}", "${NAME:?err}" or "${NAME?err}".
-func dockerInterpolation(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] != '$' {
-			continue
-		}
-		if i+1 >= len(s) {
-			return false
-		}
-		switch c := s[i+1]; {
-		case c == '$':
-			i++
-		case c == '_' || (c|0x20 >= 'a' && c|0x20 <= 'z'):
-		case c == '{':
-			m := dockerBraced.FindString(s[i+1:])
-			if m == "" {
-				return false
-			}
-			i += len(m)
-		default:
-			return false
-		}
-	}
-	return true
 }
 
 // checkImageRef is docker stack deploy's own check before it contacts the daemon

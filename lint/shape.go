@@ -59,14 +59,18 @@ type shape struct {
 	pattern  *shape
 	keyRe    *regexp.Regexp
 	open     bool // additional properties allowed
-	xSince   int  // minor version from which x- keys are allowed; 0: never
-	items    *shape
-	unique   bool
-	oneOf    []*shape
-	format   string // "duration" or "ports"
-	required []string
-	enum     []string
-	cast     kind // an interpolated string here is cast to this type first
+	openFrom int  // additional properties allowed from this minor version on
+	since    int  // as a oneOf alternative: available from this minor version on
+	// uniqueBelow: items must be unique only in versions before this one (0: in all, when unique)
+	uniqueBelow int
+	xSince      int // minor version from which x- keys are allowed; 0: never
+	items       *shape
+	unique      bool
+	oneOf       []*shape
+	format      string // "duration" or "ports"
+	required    []string
+	enum        []string
+	cast        kind // an interpolated string here is cast to this type first
 	// uintBits: the loader decodes the number into an unsigned integer of that many bits, so a
 	// negative or too large value fails ("cannot parse value as 'uint64': -1 overflows uint").
 	uintBits int
@@ -106,6 +110,8 @@ func (s *shape) withPattern(re string, p *shape, open bool) *shape {
 
 func (s *shape) ext(since int) *shape { s.xSince = since; return s }
 
+func (s *shape) withItems(items *shape) *shape { s.items = items; return s }
+
 var (
 	str           = typ(kStr)
 	duration      = withFormat(kStr, "duration")
@@ -117,7 +123,7 @@ var (
 	externalShape = obj(kBool|kMap, map[string]*shape{"name": str})
 	externalOpen  = func() *shape { s := obj(kBool|kMap, map[string]*shape{"name": str}); s.open = true; return s }()
 	ref           = oneOf(str, func() *shape {
-		s := obj(kMap, map[string]*shape{"source": str, "target": str, "uid": str, "gid": str, "mode": uintOf(32, castTo(kNum))})
+		s := obj(kMap, map[string]*shape{"source": str, "target": str, "uid": str, "gid": str, "mode": uintOf(32, &shape{kinds: kNum, cast: kInt})})
 		s.open = true
 		return s
 	}())
@@ -142,8 +148,9 @@ var deployShape = obj(kMap|kNull, map[string]*shape{
 var serviceShape = obj(kMap, map[string]*shape{
 	"deploy": deployShape,
 	"build": oneOf(str, func() *shape {
-		s := obj(kMap, map[string]*shape{"context": str, "dockerfile": str, "args": listOrDict, "labels": listOrDict, "cache_from": listOfStrings, "network": str, "target": str, "shm_size": typ(kInt | kStr), "extra_hosts": listOrDict})
-		s.open = true // build is ignored by stack deploy; its schema has changed often
+		s := obj(kMap, map[string]*shape{"context": str, "dockerfile": str, "args": listOrDict, "cache_from@2": listOfStrings,
+			"labels@3": listOrDict, "network@4": str, "target@4": str, "shm_size@5": typ(kInt | kStr), "extra_hosts@9": listOrDict})
+		s.openFrom = 11
 		return s
 	}()),
 	"cap_add": listOfStrings, "cap_drop": listOfStrings, "cgroupns_mode@9": str, "cgroup_parent": str,
@@ -152,7 +159,7 @@ var serviceShape = obj(kMap, map[string]*shape{
 	"depends_on":        listOfStrings, "devices": listOfStrings, "dns": stringOrList, "dns_search": stringOrList,
 	"domainname": str, "entrypoint": oneOf(str, list(str)), "env_file": stringOrList, "environment": listOrDict,
 	"expose": uniqueList(typ(kStr | kNum)), "external_links": listOfStrings, "extra_hosts": listOrDict,
-	"healthcheck": obj(kMap, map[string]*shape{"disable": castTo(kBool), "interval": duration, "retries": uintOf(64, castTo(kNum)),
+	"healthcheck": obj(kMap, map[string]*shape{"disable": castTo(kBool), "interval": duration, "retries": uintOf(64, &shape{kinds: kNum, cast: kInt}),
 		"test": oneOf(str, list(str)), "timeout": duration, "start_period@4": duration, "start_interval@12": duration}),
 	"hostname": str, "image": str, "init@7": typ(kBool), "ipc": str, "isolation@5": str, "labels": listOrDict,
 	"links":       listOfStrings,
@@ -162,8 +169,11 @@ var serviceShape = obj(kMap, map[string]*shape{
 		obj(kMap, map[string]*shape{"aliases": listOfStrings, "driver_opts@13": driverOpts, "ipv4_address": str, "ipv6_address": str}),
 		typ(kNull)), false)),
 	"oom_score_adj@13": castTo(kInt), "pid": typ(kStr | kNull),
-	"ports": uniqueList(oneOf(withFormat(kNum, "ports"), withFormat(kStr, "ports"),
-		obj(kMap, map[string]*shape{"mode": str, "target": uintOf(32, castTo(kInt)), "published": uintOf(32, castTo(kInt)), "protocol": str}))),
+	"ports": uniqueList(oneOf(withFormat(kNum, "ports"), withFormat(kStr, "ports"), func() *shape {
+		s := obj(kMap, map[string]*shape{"mode": str, "target": uintOf(32, castTo(kInt)), "published": uintOf(32, castTo(kInt)), "protocol": str})
+		s.since = 2
+		return s
+	}())),
 	"privileged": castTo(kBool), "read_only": castTo(kBool), "restart": str, "secrets@1": list(ref),
 	"security_opt": listOfStrings, "shm_size": typ(kNum | kStr), "sysctls": listOrDict, "stdin_open": castTo(kBool),
 	"stop_grace_period": duration, "stop_signal": str, "tmpfs": stringOrList, "tty": castTo(kBool),
@@ -174,7 +184,7 @@ var serviceShape = obj(kMap, map[string]*shape{
 			return s
 		}()), true),
 	"user": str, "userns_mode": str,
-	"volumes": list(oneOf(str, func() *shape {
+	"volumes": (&shape{kinds: kSeq, unique: true, uniqueBelow: 2}).withItems(oneOf(str, func() *shape {
 		s := obj(kMap, map[string]*shape{"type": str, "source": str, "target": str, "read_only": castTo(kBool),
 			"consistency": str, "bind": obj(kMap, map[string]*shape{"propagation": str}),
 			"volume":  obj(kMap, map[string]*shape{"nocopy": castTo(kBool)}),
@@ -183,6 +193,7 @@ var serviceShape = obj(kMap, map[string]*shape{
 		for _, k := range []string{"bind", "volume", "tmpfs"} {
 			s.props[k].s.open = true
 		}
+		s.since = 2
 		return s
 	}())),
 	"working_dir": str,
@@ -355,7 +366,7 @@ func (c *shapeChecker) check(n *yaml.Node, s *shape, path string, depth int, key
 			if s.items != nil {
 				c.check(item, s.items, fmt.Sprintf("%s.%d", path, i), depth+1, nil)
 			}
-			if s.unique {
+			if s.unique && (s.uniqueBelow == 0 || c.minor < s.uniqueBelow) {
 				key := c.canonical(item)
 				if seen[key] {
 					c.report(item, false, "%s contains duplicate items: docker stack deploy rejects them", path)
@@ -428,7 +439,7 @@ func (c *shapeChecker) checkMapping(n *yaml.Node, s *shape, path string, depth i
 		if path == "" && name == "version" {
 			continue // SW102 owns the version
 		}
-		if strings.HasPrefix(path, "services.") && strings.Count(path, ".") == 1 && forbiddenKeys[name] {
+		if s == serviceShape && forbiddenKeys[name] {
 			continue // SW104 owns the forbidden properties
 		}
 		if p, ok := s.props[name]; ok && p.since <= c.minor {
@@ -442,7 +453,7 @@ func (c *shapeChecker) checkMapping(n *yaml.Node, s *shape, path string, depth i
 			c.check(kv[1], s.pattern, join(name), depth+1, key)
 			continue
 		}
-		if s.open {
+		if s.open || (s.openFrom > 0 && c.minor >= s.openFrom) {
 			continue
 		}
 		if p, ok := s.props[name]; ok {
@@ -462,6 +473,9 @@ func (c *shapeChecker) checkMapping(n *yaml.Node, s *shape, path string, depth i
 func (c *shapeChecker) checkOneOf(n *yaml.Node, s *shape, path string, depth int, key *yaml.Node) {
 	var want kind
 	for _, alt := range s.oneOf {
+		if alt.since > c.minor {
+			continue
+		}
 		if len(alt.oneOf) > 0 {
 			for _, a := range alt.oneOf {
 				want |= a.kinds
