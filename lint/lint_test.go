@@ -339,3 +339,35 @@ func TestSARIF(t *testing.T) {
 		}
 	}
 }
+
+// TestMergeVersionMismatch: docker refuses -c a -c b when the versions differ, and so does --merge.
+func TestMergeVersionMismatch(t *testing.T) {
+	docker, err := exec.LookPath("docker")
+	if err != nil {
+		t.Fatal("the docker CLI is not on PATH; this test runs `docker stack config` (apt-get install -y docker.io)")
+	}
+	dir := t.TempDir()
+	a := []byte("version: \"3.8\"\nservices:\n  a:\n    image: a:1\n")
+	b := []byte("version: \"3.7\"\nservices:\n  a:\n    image: a:2\n")
+	for name, data := range map[string][]byte{"a.yml": a, "b.yml": b} {
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cmd := exec.Command(docker, "stack", "config", "-c", "a.yml", "-c", "b.yml")
+	cmd.Dir, cmd.Env = dir, []string{"PATH=" + os.Getenv("PATH"), "HOME=" + dir}
+	out, err := cmd.CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "version mismatched between two composefiles : 3.8 and 3.7") {
+		t.Fatalf("docker stack config: %v: %s; expected a version mismatch", err, out)
+	}
+	d, err := lint.Merge([]string{"a.yml", "b.yml"}, [][]byte{a, b}, noEnv, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range lint.Run([]*lint.Document{d}, lint.Options{}).Findings {
+		if f.Rule == "SW102" && f.Severity == lint.Error && strings.Contains(f.Message, "version mismatched between two composefiles : 3.8 and 3.7") {
+			return
+		}
+	}
+	t.Fatal("lint.Merge of files with different versions has no SW102 error")
+}
