@@ -141,6 +141,9 @@ func parse(file string, data []byte, maxSize int) (*yaml.Node, []*yaml.Node, err
 		}
 		return nil, nil, &InputError{File: file, Msg: err.Error()}
 	}
+	if err := dockerTags(docs[0], 0); err != nil {
+		return nil, nil, &InputError{File: file, Line: err.Line, Column: err.Column, Msg: err.Msg}
+	}
 	root := docs[0].Content[0]
 	if root.Kind != yaml.MappingNode {
 		return nil, nil, &InputError{File: file, Line: root.Line, Column: root.Column, Msg: "the top level must be a mapping (version:, services:, ...)"}
@@ -440,4 +443,36 @@ func c1Control(data []byte) (line, col int, ok bool) {
 		}
 	}
 	return 0, 0, false
+}
+
+// dockerTags makes explicit tags mean what they mean to docker's gopkg.in/yaml.v3 decoder: a local
+// tag (!foo) leaves a scalar a string, and a standard tag that does not fit the value (!!int abc)
+// is an error ("cannot decode !!str `abc` as a !!int").
+func dockerTags(n *yaml.Node, depth int) *yamlnode.Error {
+	if n == nil || depth > 10000 {
+		return nil
+	}
+	if n.Kind == yaml.ScalarNode && n.Tag != "" {
+		switch {
+		case !strings.HasPrefix(n.Tag, "!!"):
+			n.Tag = "!!str"
+		case n.Style&yaml.TaggedStyle != 0 && n.Tag != "!!str" && n.Tag != "!!binary" && n.Tag != "!!merge":
+			var plain yaml.Node
+			implicit := "!!str"
+			if n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle|yaml.LiteralStyle|yaml.FoldedStyle) == 0 {
+				if yaml.Unmarshal([]byte(n.Value), &plain) == nil && len(plain.Content) == 1 && plain.Content[0].Kind == yaml.ScalarNode {
+					implicit = plain.Content[0].Tag
+				}
+			}
+			if implicit != n.Tag && !(n.Tag == "!!float" && implicit == "!!int") {
+				return &yamlnode.Error{Line: n.Line, Column: n.Column, Msg: fmt.Sprintf("cannot decode %s `%s` as a %s", implicit, n.Value, n.Tag)}
+			}
+		}
+	}
+	for _, c := range n.Content {
+		if err := dockerTags(c, depth+1); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -2,6 +2,7 @@ package lint
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,7 +11,12 @@ import (
 	"github.com/distribution/reference"
 	"github.com/docker/cli/cli/compose/loader"
 	composetypes "github.com/docker/cli/cli/compose/types"
+	"github.com/sirupsen/logrus"
 )
+
+// docker/cli's loader logs warnings (ignored host IPs, deprecated keys) through logrus; the verdict
+// is its error, so the noise is dropped.
+func init() { logrus.SetOutput(io.Discard) }
 
 // dockerVerdictInProcess runs what `docker stack deploy -c FILE` runs on the client before it
 // contacts the daemon, with docker/cli's own packages (a test-only dependency, never linked into

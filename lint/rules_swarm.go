@@ -109,7 +109,7 @@ func checkVersion(p *Pass) {
 	switch {
 	case v.Kind != yaml.ScalarNode || v.Tag != "!!str":
 		p.Reportf(v, "", "version must be a string: quote it, version: \"%s\"", v.Value)
-	case !versionRe.MatchString(v.Value):
+	case !versionRe.MatchString(dockerVersion(p.Doc.Root)):
 		p.Reportf(v, "", "unsupported Compose file version: %s; docker stack deploy reads 3.0 to 3.13", v.Value)
 	}
 }
