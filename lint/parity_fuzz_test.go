@@ -86,6 +86,9 @@ func FuzzDockerParity(f *testing.F) {
 			f.Add(data)
 		}
 	}
+	for _, yml := range parityCases {
+		f.Add([]byte(yml))
+	}
 	dir, err := os.MkdirTemp("", "parity")
 	if err != nil {
 		f.Fatal(err)
