@@ -12,7 +12,7 @@ test: deps
 # make fuzz FUZZTIME=5m). A crash is saved under the package's testdata/fuzz/ and stays as a
 # regression case; commit it with the fix.
 FUZZTIME ?= 60s
-FUZZ_TARGETS = ./lint:FuzzLint ./lint:FuzzPolicy ./lint:FuzzIgnores ./lint:FuzzRedisArgs \
+FUZZ_TARGETS = ./lint:FuzzLint ./lint:FuzzPolicy ./lint:FuzzIgnores ./lint:FuzzRedisArgs ./lint:FuzzDockerParity \
 	./generator:FuzzSpec ./generator:FuzzUnits ./vault:FuzzUnseal ./vault:FuzzSealedTampered
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \

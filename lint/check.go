@@ -1,5 +1,7 @@
 package lint
 
+import "path/filepath"
+
 // File is one input: its name (for findings) and bytes.
 type File struct {
 	Name string
@@ -15,6 +17,9 @@ type CheckOptions struct {
 	MaxSize         int
 	Merge           bool // merge the files in order, as Compose merges overrides, into one document
 	NoInlineIgnores bool
+	// FileExists says whether a file exists (the command line stats it); env_file paths are resolved
+	// against the stack file's directory, as docker does, or the working directory for stdin.
+	FileExists func(path string) bool
 }
 
 // Check loads each file (or their merge) and lints it with its policy. Files that cannot be linted
@@ -26,6 +31,18 @@ func Check(files []File, o CheckOptions) (res *Result, inputErrs []error, err er
 		pol, err := o.PolicyFor(file)
 		if err != nil {
 			return err
+		}
+		if o.FileExists != nil {
+			dir := "."
+			if file != "<stdin>" {
+				dir = filepath.Dir(file)
+			}
+			d.FileExists = func(p string) bool {
+				if !filepath.IsAbs(p) {
+					p = filepath.Join(dir, p)
+				}
+				return o.FileExists(p)
+			}
 		}
 		r := Run([]*Document{d}, Options{Policy: pol, NoInlineIgnores: o.NoInlineIgnores})
 		res.Findings = append(res.Findings, r.Findings...)

@@ -6,11 +6,11 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/compose-spec/compose-go/v2/override"
-	"github.com/compose-spec/compose-go/v2/template"
 	"go.yaml.in/yaml/v4"
 
 	"github.com/webvig/stackgen/yamlnode"
@@ -33,6 +33,16 @@ type Document struct {
 	env     func(string) (string, bool)
 	interp  map[*yaml.Node]interpolated
 	redis   map[*Service]redisResult
+	shape   *[]shapeProblem
+	// versionMismatch is docker's error for merged files whose versions differ, with the node of the
+	// first version that differs.
+	versionMismatch     string
+	versionMismatchNode *yaml.Node
+
+	// FileExists, when set, says whether a file a service reads on the client (env_file) exists;
+	// the path is as written in the stack file, relative to the stack file's directory. The caller
+	// sets it because lint never opens files itself; nil means unknown and nothing is reported.
+	FileExists func(path string) bool
 }
 
 type redisResult struct {
@@ -92,6 +102,10 @@ func parse(file string, data []byte, maxSize int) (*yaml.Node, []*yaml.Node, err
 	if !utf8.Valid(data) || bytes.IndexByte(data, 0) >= 0 {
 		return nil, nil, &InputError{File: file, Msg: "not UTF-8 text; a Compose file is YAML"}
 	}
+	if line, col, ok := c1Control(data); ok {
+		// go.yaml.in/yaml/v4 reads DEL and C1 controls (YAML 1.2); docker's gopkg.in/yaml.v3 refuses them.
+		return nil, nil, &InputError{File: file, Line: line, Column: col, Msg: "control characters are not allowed (docker's YAML parser refuses DEL and U+0080 to U+009F)"}
+	}
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, nil, &InputError{File: file, Msg: "file is empty; nothing to lint"}
 	}
@@ -126,6 +140,9 @@ func parse(file string, data []byte, maxSize int) (*yaml.Node, []*yaml.Node, err
 			return nil, nil, &InputError{File: file, Line: se.Line, Column: se.Column, Msg: se.Msg}
 		}
 		return nil, nil, &InputError{File: file, Msg: err.Error()}
+	}
+	if err := dockerTags(docs[0], 0); err != nil {
+		return nil, nil, &InputError{File: file, Line: err.Line, Column: err.Column, Msg: err.Msg}
 	}
 	root := docs[0].Content[0]
 	if root.Kind != yaml.MappingNode {
@@ -169,6 +186,18 @@ func Merge(files []string, datas [][]byte, env Env, maxSize int) (*Document, err
 		fileOf: map[*yaml.Node]string{}, posOf: map[*yaml.Node][2]int{}}
 	d.annotate(d.Root, nil, files, roots)
 	d.index()
+	// docker/cli's loader.Load takes the first file's version and refuses any other.
+	first := dockerVersion(roots[0])
+	for _, r := range roots[1:] {
+		if v := dockerVersion(r); v != first {
+			d.versionMismatch = fmt.Sprintf("version mismatched between two composefiles : %s and %s", first, v)
+			_, d.versionMismatchNode = Field(d.Root, "version")
+			if d.versionMismatchNode == nil {
+				d.versionMismatchNode = d.Root
+			}
+			break
+		}
+	}
 	return d, nil
 }
 
@@ -276,12 +305,12 @@ func (d *Document) interpolate(n *yaml.Node) (string, error) {
 	v := n.Value
 	var err error
 	if strings.Contains(v, "$") {
-		v, err = template.SubstituteWithOptions(v, func(name string) (string, bool) {
+		v, err = dockerSubstitute(v, func(name string) (string, bool) {
 			if d.env == nil {
 				return "", false
 			}
 			return d.env(name)
-		}, template.WithoutLogging)
+		})
 		if err != nil {
 			v = n.Value
 		}
@@ -372,4 +401,78 @@ func walkScalars(n *yaml.Node, fn func(*yaml.Node)) {
 			walkScalars(c, fn)
 		}
 	}
+}
+
+// dockerVersion is the version docker/cli reads from a file (cli/compose/schema/schema.go Version):
+// the value as printed, "3.13" when it is missing, empty or "3".
+func dockerVersion(root *yaml.Node) string {
+	_, v := yamlnode.Field(root, "version")
+	if v == nil {
+		return "3.13"
+	}
+	v = yamlnode.Deref(v)
+	s := v.Value
+	switch {
+	case v.Kind != yaml.ScalarNode:
+		return "(not a scalar)"
+	case v.Tag == "!!null":
+		return "<nil>"
+	case v.Tag == "!!float":
+		if f, err := strconv.ParseFloat(v.Value, 64); err == nil {
+			s = strconv.FormatFloat(f, 'g', -1, 64)
+		}
+	}
+	if s == "" || s == "3" {
+		return "3.13"
+	}
+	return s
+}
+
+// c1Control finds the first DEL or C1 control character other than NEL, which YAML 1.1 parsers
+// such as docker/cli's gopkg.in/yaml.v3 refuse.
+func c1Control(data []byte) (line, col int, ok bool) {
+	line, col = 1, 1
+	for _, r := range string(data) {
+		if r >= 0x7f && r <= 0x9f && r != 0x85 {
+			return line, col, true
+		}
+		if r == '\n' {
+			line, col = line+1, 1
+		} else {
+			col++
+		}
+	}
+	return 0, 0, false
+}
+
+// dockerTags makes explicit tags mean what they mean to docker's gopkg.in/yaml.v3 decoder: a local
+// tag (!foo) leaves a scalar a string, and a standard tag that does not fit the value (!!int abc)
+// is an error ("cannot decode !!str `abc` as a !!int").
+func dockerTags(n *yaml.Node, depth int) *yamlnode.Error {
+	if n == nil || depth > 10000 {
+		return nil
+	}
+	if n.Kind == yaml.ScalarNode && n.Tag != "" {
+		switch {
+		case !strings.HasPrefix(n.Tag, "!!"):
+			n.Tag = "!!str"
+		case n.Style&yaml.TaggedStyle != 0 && n.Tag != "!!str" && n.Tag != "!!binary" && n.Tag != "!!merge":
+			var plain yaml.Node
+			implicit := "!!str"
+			if n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle|yaml.LiteralStyle|yaml.FoldedStyle) == 0 {
+				if yaml.Unmarshal([]byte(n.Value), &plain) == nil && len(plain.Content) == 1 && plain.Content[0].Kind == yaml.ScalarNode {
+					implicit = plain.Content[0].Tag
+				}
+			}
+			if implicit != n.Tag && !(n.Tag == "!!float" && implicit == "!!int") {
+				return &yamlnode.Error{Line: n.Line, Column: n.Column, Msg: fmt.Sprintf("cannot decode %s `%s` as a %s", implicit, n.Value, n.Tag)}
+			}
+		}
+	}
+	for _, c := range n.Content {
+		if err := dockerTags(c, depth+1); err != nil {
+			return err
+		}
+	}
+	return nil
 }

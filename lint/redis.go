@@ -125,11 +125,11 @@ func (d *Document) redisArgs(s *Service) (args *redisArgv, ok bool) {
 			}
 		}
 		if !ok && !strings.Contains(script.s, "docker-entrypoint.sh") {
-			return args, d.imageIsRedis(s)
+			return args, false // the script runs something else
 		}
 		if !ok {
-			ok = d.imageIsRedis(s)
 			argv = restAfterPlaceholder(rest)
+			ok = d.imageIsRedis(s) && entrypointRunsServer(argv)
 		}
 	} else {
 		all := append(append([]token{}, epToks...), cmdToks...)
@@ -143,10 +143,10 @@ func (d *Document) redisArgs(s *Service) (args *redisArgv, ok bool) {
 		switch {
 		case start >= 0:
 			argv, ok = all[start:], true
-		case d.imageIsRedis(s) && (len(epToks) == 0 || strings.HasSuffix(epToks[0].s, "docker-entrypoint.sh")):
+		case d.imageIsRedis(s) && (len(epToks) == 0 || strings.HasSuffix(epToks[0].s, "docker-entrypoint.sh")) && entrypointRunsServer(cmdToks):
 			argv, ok = cmdToks, true
 		default:
-			return args, d.imageIsRedis(s)
+			return args, false // what runs is not redis-server (redis-cli, a worker, an unknown wrapper)
 		}
 	}
 	for i, t := range argv {
@@ -257,6 +257,18 @@ func restAfterPlaceholder(rest []token) []token {
 		return rest[1:]
 	}
 	return nil
+}
+
+// entrypointRunsServer is what the official image's docker-entrypoint.sh does with its arguments: no
+// command runs the image's CMD (redis-server); a first argument that is an option ("-...") or a
+// config file ("*.conf") is prefixed with redis-server; anything else runs as given, so an image
+// named redis whose command is redis-cli, sentinel scripts or a worker is not a Redis server.
+func entrypointRunsServer(argv []token) bool {
+	if len(argv) == 0 {
+		return true
+	}
+	first := argv[0].s
+	return strings.HasPrefix(first, "-") || strings.HasSuffix(first, ".conf") || isRedisServer(first)
 }
 
 func (d *Document) imageIsRedis(s *Service) bool {

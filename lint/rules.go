@@ -6,7 +6,8 @@ var Rules = []*Rule{
 	{
 		ID: "GN401", Title: "image without a pinned tag", Severity: Warning,
 		Doc: "An image without a tag, or tagged latest, changes under a redeploy: two nodes can run different " +
-			"builds and a rollback does not roll back. Pin a version tag or a digest.",
+			"builds and a rollback does not roll back. Pin a version tag or a digest. (A service with no image " +
+			"at all is SW111: docker stack deploy refuses it.)",
 		Bad:   "image: redis\n",
 		Good:  "image: redis:6.2-alpine\n",
 		Check: checkImageTag,
@@ -21,16 +22,22 @@ var Rules = []*Rule{
 	},
 	{
 		ID: "GN403", Title: "restart policy missing", Severity: Warning,
-		Doc: "docker stack deploy ignores restart:. Without deploy.restart_policy a task that exits is restarted " +
-			"forever with no delay; say what you mean.",
+		Doc: "docker stack deploy ignores restart:. Without deploy.restart_policy Swarm applies its defaults " +
+			"(swarmkit api/defaults/service.go): condition any, a 5 s delay between restarts, no attempt limit " +
+			"and no window, so a task that exits, even with status 0, is restarted every 5 s forever. That is " +
+			"often right for a server; the rule asks the file to say so, because restart: always above it " +
+			"suggests the author expected Compose's behaviour.",
 		Bad:   "    restart: always\n",
 		Good:  "    deploy:\n      restart_policy:\n        condition: any\n        delay: 5s\n        max_attempts: 3\n",
 		Check: checkRestartPolicy,
 	},
 	{
-		ID: "GN404", Title: "host access: privileged, host network or PID, Docker socket", Severity: Error,
-		Doc: "Privileged mode, the host's network or PID namespace and a mounted Docker socket each hand the " +
-			"container root on its node. A cache needs none of them.",
+		ID: "GN404", Title: "host access: Docker socket or the host network", Severity: Error,
+		Doc: "A bind-mounted Docker socket hands the container root on its node (and, on a manager, the whole " +
+			"Swarm); joining the network named host shares the node's network stack. A cache needs neither. " +
+			"privileged, pid: host and network_mode: host are not reported here: docker stack deploy ignores " +
+			"them (cli/compose/types/types.go UnsupportedProperties; cli/compose/convert/service.go never puts " +
+			"them in the service spec), so they grant nothing; SW106 says they do nothing.",
 		Bad:   "    volumes:\n      - /var/run/docker.sock:/var/run/docker.sock\n",
 		Good:  "    volumes:\n      - redis_data:/data\n",
 		Check: checkHostAccess,
@@ -62,9 +69,11 @@ var Rules = []*Rule{
 	},
 	{
 		ID: "PL204", Title: "network not overlay, or attachable", Severity: Error,
-		Doc: "Swarm services talk over overlay networks; a bridge network declared in a stack does not span " +
-			"nodes. An attachable network lets any container on any node join it and reach the cache. A " +
-			"network shared with other stacks is declared external.",
+		Doc: "Swarm services talk over overlay networks; a network declared with driver: bridge (or any other " +
+			"local driver) does not span nodes. A network declared without a driver is fine: docker stack " +
+			"deploy creates it as an overlay (cli/command/stack/swarm/deploy_composefile.go, " +
+			"defaultNetworkDriver). An attachable network lets any container on any node join it and reach " +
+			"the cache. A network shared with other stacks is declared external.",
 		Bad:   "networks:\n  app_main:\n    driver: overlay\n    attachable: true\n",
 		Good:  "networks:\n  app_main:\n    external: true\n",
 		Check: checkNetworks,
@@ -145,7 +154,9 @@ var Rules = []*Rule{
 		ID: "RD308", Title: "literal password in the stack file", Severity: Error,
 		Doc: "A password in command, entrypoint, healthcheck or environment (--requirepass, redis-cli -a, " +
 			"REDIS_PASSWORD, a redis:// URL with credentials) is readable by anyone with docker service " +
-			"inspect and by every reviewer. Read it from a Swarm secret.",
+			"inspect and by every reviewer. Read it from a Swarm secret. Names about a password rather than " +
+			"holding one are not findings: a location (_FILE, _PATH, _DIR), an htpasswd _REALM, a switch such " +
+			"as MYSQL_RANDOM_ROOT_PASSWORD or MYSQL_ALLOW_EMPTY_PASSWORD, or a value of 1/0/yes/no/true/false.",
 		Bad:   "    command: [--requirepass, hunter2]\n",
 		Good:  "    secrets: [redis_password]\n    entrypoint: [/bin/sh, -c, 'pw=\"$$(cat /run/secrets/redis_password)\" || exit 1; ...']\n",
 		Check: checkLiteralPassword,
@@ -243,16 +254,20 @@ var Rules = []*Rule{
 	},
 	{
 		ID: "SW101", Title: "key docker stack deploy rejects", Severity: Error,
-		Doc: "docker stack deploy validates against the Compose file format 3.x schema: top-level name: and " +
-			"include:, unknown service keys and x- keys under deploy are rejected with \"Additional property X " +
-			"is not allowed\".",
+		Doc: "docker stack deploy validates against the schema of the file's own Compose format version " +
+			"(docker/cli cli/compose/schema/data/config_schema_v3.0.json to v3.13.json; 3.13 without version:): " +
+			"top-level name: and include:, unknown keys anywhere, keys newer than the file's version (init needs " +
+			"3.7, start_period 3.4), x- keys before 3.4 (3.7 inside a service) or under deploy, names outside " +
+			"[a-zA-Z0-9._-] and non-string keys are rejected with \"Additional property X is not allowed\".",
 		Bad:   "name: wheel_analyzer\nservices:\n",
 		Good:  "version: \"3.8\"\nservices:\n",
 		Check: checkUnknownKeys,
 	},
 	{
 		ID: "SW102", Title: "version that docker stack deploy rejects", Severity: Error,
-		Doc:   "version must be a quoted string from \"3.0\" to \"3.13\": an unquoted 3.8 is a number (\"version must be a string\").",
+		Doc: "version must be a quoted string from \"3.0\" to \"3.13\": an unquoted 3.8 is a number (\"version " +
+			"must be a string\"). Files merged with -c A -c B must all name the same version (\"version " +
+			"mismatched between two composefiles\", cli/compose/loader/loader.go).",
 		Bad:   "version: 3.8\n",
 		Good:  "version: \"3.8\"\n",
 		Check: checkVersion,
@@ -273,18 +288,29 @@ var Rules = []*Rule{
 		Check: checkForbidden,
 	},
 	{
-		ID: "SW105", Title: "value of a type docker stack deploy rejects", Severity: Error,
-		Doc: "The stack loader is strict: memory, cpus, durations and uid/gid must be strings; published and " +
-			"target ports and secret modes must be numbers; command items and driver_opts values strings.",
+		ID: "SW105", Title: "value docker stack deploy rejects", Severity: Error,
+		Doc: "The stack loader is strict about types (cli/compose/schema/data/config_schema_v3.*.json): memory, " +
+			"cpus, durations and uid/gid must be strings; published and target ports and secret modes numbers; " +
+			"label and environment values strings, numbers or null (true must be quoted); depends_on a list; " +
+			"shm_size a string (the schema allows a number, the loader does not); " +
+			"driver_opts a mapping of strings or numbers; list items unique. A ${VAR} is interpolated first and " +
+			"cast to a number or boolean at the paths of cli/compose/loader/interpolate.go. The loader then " +
+			"refuses what it cannot convert (cli/compose/loader/loader.go, volume.go): a volume spec with an " +
+			"empty section (:/media/ after an unset variable) or too many colons, a bind mount without a " +
+			"source, a memory size go-units cannot parse, external volumes with driver, driver_opts or labels, " +
+			"external.name together with name, a secret with both driver and file.",
 		Bad:   "          cpus: 0.5\n          memory: 512\n",
 		Good:  "          cpus: \"0.50\"\n          memory: 512M\n",
 		Check: checkTypes,
 	},
 	{
 		ID: "SW106", Title: "option docker stack deploy ignores", Severity: Warning,
-		Doc: "build, restart, container_name, privileged, security_opt, devices, links, network_mode and " +
-			"others are accepted and then ignored (some with a warning, depends_on and tmpfs silently); a host " +
-			"IP on a port is dropped. The file does not do what it says.",
+		Doc: "docker stack deploy accepts and then ignores build, cgroupns_mode, cgroup_parent, devices, " +
+			"domainname, external_links, ipc, links, mac_address, network_mode, pid, privileged, restart, " +
+			"security_opt, shm_size and userns_mode (\"Ignoring unsupported options\", cli/compose/types/types.go " +
+			"UnsupportedProperties) and container_name and expose (\"Ignoring deprecated options\"). It also " +
+			"drops depends_on and tmpfs without a word (cli/compose/convert/service.go never reads them), so " +
+			"they are listed too. A host IP on a port is dropped. The file does not do what it says.",
 		Bad:   "    restart: always\n    depends_on: [db]\n",
 		Good:  "    deploy:\n      restart_policy:\n        condition: any\n",
 		Check: checkIgnored,
@@ -307,8 +333,11 @@ var Rules = []*Rule{
 	},
 	{
 		ID: "SW109", Title: "invalid interpolation", Severity: Error,
-		Doc: "Every $ in a value starts a ${VAR}; a shell's $(...) or $var in a script must be written $$ or " +
-			"docker stack deploy fails with \"invalid interpolation format\".",
+		Doc: "Every $ in a value, x- extensions included, starts a variable; a shell's $(...) or $var in a " +
+			"script must be written $$ or docker stack deploy fails with \"invalid interpolation format\". " +
+			"Docker's grammar (cli/compose/template/template.go) is smaller than compose-go's: $VAR, ${VAR}, " +
+			"${VAR:-default}, ${VAR-default}, ${VAR:?error}, ${VAR?error}; no ${VAR:+x}, and a default is not " +
+			"itself interpolated (${A:-${B}} leaves the text ${B}). A required variable that is unset fails too.",
 		Bad:   "    entrypoint: [/bin/sh, -c, 'pw=\"$(cat /run/secrets/p)\"']\n",
 		Good:  "    entrypoint: [/bin/sh, -c, 'pw=\"$$(cat /run/secrets/p)\"']\n",
 		Check: checkInterpolation,
@@ -319,5 +348,39 @@ var Rules = []*Rule{
 		Bad:   "services:\n  a: {image: a:1}\n---\nservices:\n  b: {image: b:1}\n",
 		Good:  "services:\n  a: {image: a:1}\n  b: {image: b:1}\n",
 		Check: checkMultiDoc,
+	},
+	{
+		ID: "SW111", Title: "service without a valid image", Severity: Error,
+		Doc: "docker stack deploy refuses, before contacting the daemon, a service with no image (build: is " +
+			"ignored) or an image that is not a valid reference after interpolation, such as an unset " +
+			"${TAG} leaving redis: (cli/command/stack/loader/loader.go: \"invalid image reference for service " +
+			"S\"). docker stack config does not check this.",
+		Bad:   "    build: .\n",
+		Good:  "    image: registry.example.com/app:1.4.2\n",
+		Check: checkImageRef,
+	},
+	{
+		ID: "SW112", Title: "env_file that does not exist", Severity: Error,
+		Doc: "docker stack config and deploy read every env_file on the client, relative to the stack file's " +
+			"directory, and fail on a missing one (\"open F: no such file or directory\"). Checked when " +
+			"the linter is given the stack file's directory (the CLI always is; stdin resolves against the " +
+			"working directory).",
+		Bad:   "    env_file: .env.production\n# no .env.production beside the stack file\n",
+		Good:  "    environment:\n      LOG_LEVEL: info\n",
+		Check: checkEnvFile,
+	},
+	{
+		ID: "SW113", Title: "restart max_attempts without window", Severity: Warning,
+		Doc: "Swarm counts restart_policy.max_attempts over the whole life of the service's spec version when " +
+			"there is no window (swarmkit manager/orchestrator/restart/restart.go, shouldRestart): after that " +
+			"many restarts the task is never restarted again until the service is updated, so one bad night " +
+			"leaves the service at 0/1 for good (measured: max_attempts 3, a fourth docker kill, 0/1 until " +
+			"docker service update --force). A window makes it a budget per window: only restarts within " +
+			"the last window count. But a slot refused a restart stays dead too, even after the window " +
+			"passes; nothing retries it. For a server, leave max_attempts out (Swarm's default: no limit, " +
+			"with delay between attempts) and let the healthcheck and monitoring catch a crash loop.",
+		Bad:   "      restart_policy:\n        condition: any\n        max_attempts: 3\n",
+		Good:  "      restart_policy:\n        condition: any\n        delay: 5s\n",
+		Check: checkRestartBudget,
 	},
 }

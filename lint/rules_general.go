@@ -10,10 +10,12 @@ func checkImageTag(p *Pass) {
 	for _, s := range p.Doc.Services {
 		k, img := Field(s.Node, "image")
 		if k == nil {
-			p.Reportf(s.Key, s.Name, "service %q has no image: docker stack deploy needs one (build: is ignored)", s.Name)
-			continue
+			continue // SW111: docker stack deploy refuses a service without an image
 		}
 		name := p.Doc.Str(img)
+		if name == "" {
+			continue
+		}
 		if strings.Contains(name, "@") {
 			continue
 		}
@@ -65,15 +67,6 @@ func checkRestartPolicy(p *Pass) {
 
 func checkHostAccess(p *Pass) {
 	for _, s := range p.Doc.Services {
-		if _, v := Field(s.Node, "privileged"); v != nil && p.Doc.Str(v) == "true" {
-			p.Reportf(v, s.Name, "service %q asks for privileged mode", s.Name)
-		}
-		if _, v := Field(s.Node, "pid"); v != nil && p.Doc.Str(v) == "host" {
-			p.Reportf(v, s.Name, "service %q shares the host's PID namespace", s.Name)
-		}
-		if _, v := Field(s.Node, "network_mode"); v != nil && p.Doc.Str(v) == "host" {
-			p.Reportf(v, s.Name, "service %q uses the host's network", s.Name)
-		}
 		_, nets := Field(s.Node, "networks")
 		if nets != nil {
 			var refs []*yaml.Node

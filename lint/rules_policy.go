@@ -97,16 +97,11 @@ func checkNetworks(p *Pass) {
 		if ext != nil && (p.Doc.Str(ext) == "true" || ext.Kind == yaml.MappingNode) {
 			continue
 		}
-		_, driver := Field(n, "driver")
-		if d := p.Doc.Str(driver); d != "overlay" {
-			at := kv[0]
-			if driver != nil {
-				at = driver
+		// docker stack deploy creates a network declared without a driver as an overlay.
+		if _, driver := Field(n, "driver"); driver != nil {
+			if d := p.Doc.Str(driver); d != "overlay" && d != "" {
+				p.Reportf(driver, "", "network %q uses the %s driver, which does not span nodes; Swarm services need overlay (or leave driver out: stack deploy then creates an overlay)", name, d)
 			}
-			if d == "" {
-				d = "the default"
-			}
-			p.Reportf(at, "", "network %q uses %s driver; Swarm services need driver: overlay (or external: true)", name, d)
 		}
 		if _, att := Field(n, "attachable"); att != nil && p.Doc.Str(att) == "true" {
 			p.Reportf(att, "", "network %q is attachable: any container on a node can join it and reach the services", name)

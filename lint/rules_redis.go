@@ -179,6 +179,11 @@ func checkMaxMemoryPolicy(p *Pass) {
 var (
 	credURL      = regexp.MustCompile(`(?i)\b(rediss?|redis\+sentinel)://[^:@/\s]*:[^@\s]+@`)
 	passwordName = regexp.MustCompile(`(?i)(PASSWORD|PASSWD|REQUIREPASS|_PASS$|^PASS$|AUTH_TOKEN)`)
+	// Names about a password rather than holding one: where it is (_FILE, _PATH), the realm of an
+	// htpasswd file, or a switch such as MYSQL_RANDOM_ROOT_PASSWORD and MYSQL_ALLOW_EMPTY_PASSWORD.
+	notAPassword = regexp.MustCompile(`(?i)(_FILE|_PATH|_REALM|_DIR|_LENGTH|_POLICY)$|RANDOM_|ALLOW_EMPTY|EMPTY_PASSWORD|GENERATE_`)
+	// A switch's value, not a secret.
+	flagValue = regexp.MustCompile(`(?i)^(1|0|yes|no|true|false|on|off)$`)
 )
 
 // literal reports whether a raw YAML value is a literal, not a ${VAR} or $var reference.
@@ -203,7 +208,7 @@ func checkLiteralPassword(p *Pass) {
 		_, env := Field(s.Node, "environment")
 		for _, kv := range envPairs(env) {
 			name, val := kv.name, kv.value
-			if passwordName.MatchString(name) && !strings.HasSuffix(strings.ToUpper(name), "_FILE") && literal(val.Value) {
+			if passwordName.MatchString(name) && !notAPassword.MatchString(name) && !flagValue.MatchString(val.Value) && literal(val.Value) {
 				p.Reportf(val, s.Name, "service %q sets %s to a literal password in environment; use a secret (%s_FILE=/run/secrets/...)", s.Name, name, name)
 			}
 			if credURL.MatchString(val.Value) && !strings.Contains(credURL.FindString(val.Value), "$") {

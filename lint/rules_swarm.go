@@ -3,7 +3,11 @@ package lint
 import (
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
+	"time"
+
+	"github.com/distribution/reference"
 
 	"go.yaml.in/yaml/v4"
 
@@ -26,23 +30,40 @@ var (
 	// Docker refuses these outright: "Configuration contains forbidden properties".
 	forbiddenKeys = set("extends", "volume_driver", "volumes_from", "cpu_quota", "cpu_shares", "cpuset",
 		"mem_limit", "memswap_limit")
-	// `docker stack deploy` accepts these and does nothing with them.
-	ignoredKeys = map[string]string{
-		"build":          "Ignoring unsupported options: build",
-		"cgroup_parent":  "Ignoring unsupported options: cgroup_parent",
-		"devices":        "Ignoring unsupported options: devices",
-		"external_links": "Ignoring unsupported options: external_links",
-		"links":          "Ignoring unsupported options: links",
-		"network_mode":   "Ignoring unsupported options: network_mode",
-		"privileged":     "Ignoring unsupported options: privileged",
-		"restart":        "Ignoring unsupported options: restart; use deploy.restart_policy",
-		"security_opt":   "Ignoring unsupported options: security_opt",
-		"userns_mode":    "Ignoring unsupported options: userns_mode",
-		"container_name": "container_name: Setting the container name is not supported",
-		"depends_on":     "silently ignored: Swarm starts services in no particular order",
-		"tmpfs":          "silently ignored by stack deploy; use a volume of type tmpfs",
+	// `docker stack deploy` accepts these and does nothing with them. docker/cli names the first
+	// group in "Ignoring unsupported options: ..." (cli/compose/types/types.go UnsupportedProperties)
+	// and the second in "Ignoring deprecated options: ..." (DeprecatedProperties). depends_on and
+	// tmpfs are dropped without a word: cli/compose/convert/service.go never reads them into the
+	// service spec, so a file that relies on start order or a tmpfs mount silently loses it.
+	ignoredKeys = map[string]ignoredKey{
+		"build":          {why: "Ignoring unsupported options: build; build and push the image first"},
+		"cgroupns_mode":  {why: "Ignoring unsupported options: cgroupns_mode"},
+		"cgroup_parent":  {why: "Ignoring unsupported options: cgroup_parent"},
+		"devices":        {why: "Ignoring unsupported options: devices"},
+		"domainname":     {why: "Ignoring unsupported options: domainname"},
+		"external_links": {why: "Ignoring unsupported options: external_links"},
+		"ipc":            {why: "Ignoring unsupported options: ipc"},
+		"links":          {why: "Ignoring unsupported options: links"},
+		"mac_address":    {why: "Ignoring unsupported options: mac_address"},
+		"network_mode":   {why: "Ignoring unsupported options: network_mode"},
+		"pid":            {why: "Ignoring unsupported options: pid"},
+		"privileged":     {why: "Ignoring unsupported options: privileged"},
+		"restart":        {why: "Ignoring unsupported options: restart; use deploy.restart_policy"},
+		"security_opt":   {why: "Ignoring unsupported options: security_opt"},
+		"shm_size":       {why: "Ignoring unsupported options: shm_size"},
+		"userns_mode":    {why: "Ignoring unsupported options: userns_mode"},
+		"container_name": {why: "Ignoring deprecated options: setting the container name is not supported"},
+		"expose":         {why: "Ignoring deprecated options: services on the same network reach each other on any port"},
+		"depends_on":     {why: "silently: Swarm starts services in no particular order", silent: true},
+		"tmpfs":          {why: "silently; use a volume of type tmpfs", silent: true},
 	}
 )
+
+// ignoredKey is why docker stack deploy drops a service key; silent when docker does not say so.
+type ignoredKey struct {
+	why    string
+	silent bool
+}
 
 func set(keys ...string) map[string]bool {
 	m := make(map[string]bool, len(keys))
@@ -54,30 +75,13 @@ func set(keys ...string) map[string]bool {
 
 func checkUnknownKeys(p *Pass) {
 	for _, kv := range yamlnode.Pairs(p.Doc.Root) {
-		k := kv[0].Value
-		switch {
-		case k == "name" || k == "include":
+		if k := kv[0].Value; k == "name" || k == "include" {
 			p.Reportf(kv[0], "", "(root) Additional property %s is not allowed: docker stack deploy rejects it", k)
-		case !topLevelKeys[k] && !strings.HasPrefix(k, "x-"):
-			p.Reportf(kv[0], "", "(root) Additional property %s is not allowed", k)
 		}
 	}
-	for _, s := range p.Doc.Services {
-		if s.Node.Kind != yaml.MappingNode {
-			p.Reportf(s.Key, s.Name, "services.%s must be a mapping", s.Name)
-			continue
-		}
-		for _, kv := range yamlnode.Pairs(s.Node) {
-			k := kv[0].Value
-			if !serviceKeys[k] && !forbiddenKeys[k] && !strings.HasPrefix(k, "x-") {
-				p.Reportf(kv[0], s.Name, "services.%s Additional property %s is not allowed", s.Name, k)
-			}
-		}
-		_, dep := Field(s.Node, "deploy")
-		for _, kv := range yamlnode.Pairs(dep) {
-			if k := kv[0].Value; !deployKeys[k] {
-				p.Reportf(kv[0], s.Name, "services.%s.deploy Additional property %s is not allowed", s.Name, k)
-			}
+	for _, sp := range p.Doc.shapeProblems() {
+		if sp.unknown && !strings.HasPrefix(sp.msg, "(root) Additional property name ") && !strings.HasPrefix(sp.msg, "(root) Additional property include ") {
+			p.Reportf(sp.node, sp.service, "%s", sp.msg)
 		}
 	}
 }
@@ -95,6 +99,9 @@ func checkForbidden(p *Pass) {
 var versionRe = regexp.MustCompile(`^3(\.([0-9]|1[0-3]))?$`)
 
 func checkVersion(p *Pass) {
+	if p.Doc.versionMismatch != "" {
+		p.Reportf(p.Doc.versionMismatchNode, "", "%s: docker stack deploy -c A -c B needs the same version in every file", p.Doc.versionMismatch)
+	}
 	k, v := Field(p.Doc.Root, "version")
 	if k == nil {
 		return
@@ -102,7 +109,7 @@ func checkVersion(p *Pass) {
 	switch {
 	case v.Kind != yaml.ScalarNode || v.Tag != "!!str":
 		p.Reportf(v, "", "version must be a string: quote it, version: \"%s\"", v.Value)
-	case !versionRe.MatchString(v.Value):
+	case !versionRe.MatchString(dockerVersion(p.Doc.Root)):
 		p.Reportf(v, "", "unsupported Compose file version: %s; docker stack deploy reads 3.0 to 3.13", v.Value)
 	}
 }
@@ -113,70 +120,15 @@ func checkVersionMissing(p *Pass) {
 	}
 }
 
-// typeRules are the places where Docker's schema wants a string or a number and YAML's guess differs.
+// checkTypes reports values of a type or format the 3.x schema refuses, after interpolation.
 func checkTypes(p *Pass) {
-	str := func(n *yaml.Node, svc, path string) {
-		if n != nil && n.Kind == yaml.ScalarNode && n.Tag != "!!str" && n.Tag != "!!null" {
-			p.Reportf(n, svc, "%s must be a string (quote it: %q)", path, n.Value)
-		}
-	}
-	num := func(n *yaml.Node, svc, path, want string) {
-		if n != nil && n.Kind == yaml.ScalarNode && n.Tag == "!!str" {
-			p.Reportf(n, svc, "%s must be a %s, not the string %q", path, want, n.Value)
-		}
-	}
-	for _, s := range p.Doc.Services {
-		base := "services." + s.Name
-		for _, kind := range []string{"limits", "reservations"} {
-			res := Get(s.Node, "deploy", "resources", kind)
-			_, cpus := Field(res, "cpus")
-			str(cpus, s.Name, base+".deploy.resources."+kind+".cpus")
-			_, mem := Field(res, "memory")
-			str(mem, s.Name, base+".deploy.resources."+kind+".memory")
-		}
-		for _, cfg := range []string{"restart_policy", "update_config", "rollback_config"} {
-			for _, key := range []string{"delay", "window", "monitor"} {
-				_, v := Field(Get(s.Node, "deploy", cfg), key)
-				str(v, s.Name, base+".deploy."+cfg+"."+key)
+	for _, sp := range p.Doc.shapeProblems() {
+		if !sp.unknown {
+			msg := sp.msg
+			if strings.HasSuffix(msg, "must be a string") && sp.node.Kind == yaml.ScalarNode {
+				msg += fmt.Sprintf(" (quote it: %q)", sp.node.Value)
 			}
-		}
-		for _, key := range []string{"interval", "timeout", "start_period", "start_interval"} {
-			_, v := Field(Get(s.Node, "healthcheck"), key)
-			str(v, s.Name, base+".healthcheck."+key)
-		}
-		_, sgp := Field(s.Node, "stop_grace_period")
-		str(sgp, s.Name, base+".stop_grace_period")
-		_, ports := Field(s.Node, "ports")
-		for i, port := range seqItems(ports) {
-			for _, key := range []string{"published", "target"} {
-				_, v := Field(port, key)
-				num(v, s.Name, fmt.Sprintf("%s.ports.%d.%s", base, i, key), "integer")
-			}
-		}
-		for _, kind := range []string{"secrets", "configs"} {
-			_, list := Field(s.Node, kind)
-			for i, ref := range seqItems(list) {
-				_, mode := Field(ref, "mode")
-				num(mode, s.Name, fmt.Sprintf("%s.%s.%d.mode", base, kind, i), "number (e.g. 0400)")
-				for _, key := range []string{"uid", "gid"} {
-					_, v := Field(ref, key)
-					str(v, s.Name, fmt.Sprintf("%s.%s.%d.%s", base, kind, i, key))
-				}
-			}
-		}
-		for _, kind := range []string{"command", "entrypoint"} {
-			_, list := Field(s.Node, kind)
-			for i, item := range seqItems(list) {
-				if item.Kind == yaml.ScalarNode && item.Tag != "!!str" {
-					p.Reportf(item, s.Name, "%s.%s.%d must be a string (quote it: %q)", base, kind, i, item.Value)
-				}
-			}
-		}
-	}
-	_, nets := Field(p.Doc.Root, "networks")
-	for _, kv := range yamlnode.Pairs(nets) {
-		for _, opt := range yamlnode.Pairs(Get(kv[1], "driver_opts")) {
-			str(opt[1], "", "networks."+kv[0].Value+".driver_opts."+opt[0].Value)
+			p.Reportf(sp.node, sp.service, "%s", msg)
 		}
 	}
 }
@@ -199,8 +151,8 @@ func seqItems(n *yaml.Node) []*yaml.Node {
 func checkIgnored(p *Pass) {
 	for _, s := range p.Doc.Services {
 		for _, kv := range yamlnode.Pairs(s.Node) {
-			if why, ok := ignoredKeys[kv[0].Value]; ok {
-				p.Reportf(kv[0], s.Name, "service %q: %s is ignored by docker stack deploy (%s)", s.Name, kv[0].Value, why)
+			if ig, ok := ignoredKeys[kv[0].Value]; ok {
+				p.Reportf(kv[0], s.Name, "service %q: %s is ignored by docker stack deploy (%s)", s.Name, kv[0].Value, ig.why)
 			}
 		}
 		_, ports := Field(s.Node, "ports")
@@ -352,16 +304,15 @@ func checkInterpolation(p *Pass) {
 		n = yamlnode.Deref(n)
 		switch n.Kind {
 		case yaml.ScalarNode:
-			if !dockerInterpolation(n.Value) {
-				p.Reportf(n, "", "invalid interpolation format for %s: %q; you may need to escape any $ with another $", path, n.Value)
-			} else if _, err := p.Doc.interpolate(n); err != nil {
-				p.Reportf(n, "", "%s: %s", path, err.Error())
+			if _, err := p.Doc.interpolate(n); err != nil {
+				tmpl := n.Value
+				if e, ok := err.(*errInvalidTemplate); ok {
+					tmpl = e.template
+				}
+				p.Reportf(n, "", "invalid interpolation format for %s: %q; you may need to escape any $ with another $", path, tmpl)
 			}
 		case yaml.MappingNode:
 			for _, kv := range yamlnode.Pairs(n) {
-				if strings.HasPrefix(kv[0].Value, "x-") {
-					continue
-				}
 				walk(kv[1], strings.TrimPrefix(path+"."+kv[0].Value, "."))
 			}
 		case yaml.SequenceNode:
@@ -382,31 +333,71 @@ func checkMultiDoc(p *Pass) {
 	}
 }
 
-var dockerBraced = regexp.MustCompile(`^\{[_a-zA-Z][_a-zA-Z0-9]*(:?[-?][^}]*)?\}`)
-
-// dockerInterpolation reports whether every "$" follows the grammar of Docker's stack loader: "$$",
-// "$NAME", "${NAME}", "${NAME:-default}", "${NAME-default}", "${NAME:?err}" or "${NAME?err}".
-func dockerInterpolation(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] != '$' {
+// checkImageRef is docker stack deploy's own check before it contacts the daemon
+// (cli/command/stack/loader/loader.go): every service has an image, and it parses as a reference.
+func checkImageRef(p *Pass) {
+	for _, s := range p.Doc.Services {
+		if s.Node.Kind != yaml.MappingNode {
 			continue
 		}
-		if i+1 >= len(s) {
-			return false
-		}
-		switch c := s[i+1]; {
-		case c == '$':
-			i++
-		case c == '_' || (c|0x20 >= 'a' && c|0x20 <= 'z'):
-		case c == '{':
-			m := dockerBraced.FindString(s[i+1:])
-			if m == "" {
-				return false
-			}
-			i += len(m)
+		k, img := Field(s.Node, "image")
+		name := p.Doc.Str(img)
+		switch {
+		case k == nil:
+			p.Reportf(s.Key, s.Name, "invalid image reference for service %s: no image specified (build: is ignored by docker stack deploy)", s.Name)
+		case img.Kind != yaml.ScalarNode:
+		case name == "":
+			p.Reportf(img, s.Name, "invalid image reference for service %s: no image specified", s.Name)
 		default:
-			return false
+			if _, err := reference.ParseAnyReference(name); err != nil {
+				p.Reportf(img, s.Name, "invalid image reference for service %s: %v (image %q)", s.Name, err, name)
+			}
 		}
 	}
-	return true
+}
+
+// checkEnvFile: docker's loader reads every env_file on the client and fails on a missing one.
+func checkEnvFile(p *Pass) {
+	if p.Doc.FileExists == nil {
+		return
+	}
+	for _, s := range p.Doc.Services {
+		_, ef := Field(s.Node, "env_file")
+		if ef == nil {
+			continue
+		}
+		items := seqItems(ef)
+		if ef.Kind == yaml.ScalarNode {
+			items = []*yaml.Node{ef}
+		}
+		for _, it := range items {
+			if it.Kind != yaml.ScalarNode || it.Tag != "!!str" {
+				continue
+			}
+			if f := p.Doc.Str(it); !p.Doc.FileExists(f) {
+				p.Reportf(it, s.Name, "service %q: env_file %q does not exist: docker stack deploy fails with \"open %s: no such file or directory\"", s.Name, f, f)
+			}
+		}
+	}
+}
+
+// checkRestartBudget: max_attempts without window is counted over the life of the service's spec.
+func checkRestartBudget(p *Pass) {
+	for _, s := range p.Doc.Services {
+		rp := Get(s.Node, "deploy", "restart_policy")
+		_, ma := Field(rp, "max_attempts")
+		if ma == nil || ma.Kind != yaml.ScalarNode {
+			continue
+		}
+		n, err := strconv.Atoi(p.Doc.Str(ma))
+		if err != nil || n <= 0 {
+			continue // 0 is no limit
+		}
+		if _, w := Field(rp, "window"); w != nil {
+			if d, err := time.ParseDuration(p.Doc.Str(w)); err != nil || d > 0 {
+				continue
+			}
+		}
+		p.Reportf(ma, s.Name, "service %q: max_attempts %d without window is a lifetime budget: after %d restarts its task is never restarted again until the service is updated", s.Name, n, n)
+	}
 }

@@ -148,7 +148,7 @@ func cmdLint(e *env, args []string) error {
 		}
 	}
 	result, inputErrs, err := lint.Check(inputs, lint.CheckOptions{PolicyFor: policyFor, Env: envLookup,
-		MaxSize: c.maxSize, Merge: c.merge, NoInlineIgnores: c.noInlineIgnores})
+		MaxSize: c.maxSize, Merge: c.merge, NoInlineIgnores: c.noInlineIgnores, FileExists: regularFile})
 	if err != nil {
 		return err
 	}
@@ -301,4 +301,10 @@ func (ps *policies) forFile(file string) (*lint.Policy, error) {
 	}
 	ps.cache[path] = p
 	return p, nil
+}
+
+// regularFile reports whether path names a regular file (an env_file docker would read).
+func regularFile(path string) bool {
+	st, err := os.Stat(path)
+	return err == nil && st.Mode().IsRegular()
 }
