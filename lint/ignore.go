@@ -99,11 +99,13 @@ func (d *Document) applyIgnores(found *[]Finding, pol *Policy, disabled bool) []
 	return meta
 }
 
-// ignored reports whether an ignore with a reason covers the finding: one at the end of its line, or
-// one on its own line just above.
+// ignored reports whether an ignore with a reason covers the finding: one on any line the finding
+// spans (its own line for a scalar, the whole block for a long-syntax item), or one on its own line
+// just above.
 func (d *Document) ignored(f Finding) bool {
 	for _, ig := range d.ignores {
-		if ig.file != f.File || ig.reason == "" || !(ig.line == f.Line || ig.standalone && ig.line == f.Line-1) {
+		inside := ig.line >= f.Line && ig.line <= max(f.Line, f.EndLine)
+		if ig.file != f.File || ig.reason == "" || !(inside || ig.standalone && ig.line == f.Line-1) {
 			continue
 		}
 		for _, id := range ig.ids {

@@ -99,10 +99,25 @@ func (p *Pass) Reportf(n *yaml.Node, service string, format string, args ...any)
 	if n != nil && n.Kind == yaml.ScalarNode && !strings.Contains(n.Value, "\n") && n.Style == 0 {
 		endCol = col + len(n.Value)
 	}
+	if n != nil && (n.Kind == yaml.MappingNode || n.Kind == yaml.SequenceNode) && p.Doc.fileOf == nil {
+		endLine = blockEnd(n, 0) // a finding about a block spans it: an ignore on any of its lines counts
+	}
 	*p.out = append(*p.out, Finding{
 		Rule: p.rule.ID, Severity: p.rule.Severity, File: file, Line: line, Column: col,
 		EndLine: endLine, EndColumn: endCol, Message: fmt.Sprintf(format, args...), Service: service,
 	})
+}
+
+// blockEnd is the last line a block node's own content reaches (aliases are not followed).
+func blockEnd(n *yaml.Node, depth int) int {
+	last := n.Line
+	if depth > 100 {
+		return last
+	}
+	for _, c := range n.Content {
+		last = max(last, blockEnd(c, depth+1))
+	}
+	return last
 }
 
 // Options tune a run.

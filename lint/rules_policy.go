@@ -20,21 +20,23 @@ func checkPorts(p *Pass) {
 			p.Reportf(k, s.Name, "service %q publishes ports", s.Name)
 		}
 		for _, port := range items {
-			desc, at := p.Doc.Str(port), port
+			// A long-syntax port is reported at the start of its item and spans it, so that an
+			// ignore above "- target:" or on any of its lines covers it.
+			desc := p.Doc.Str(port)
 			if port.Kind == yaml.MappingNode {
 				_, pub := Field(port, "published")
 				_, tgt := Field(port, "target")
 				_, mode := Field(port, "mode")
 				desc = p.Doc.Str(tgt)
 				if pub != nil {
-					desc, at = p.Doc.Str(pub)+":"+desc, pub
+					desc = p.Doc.Str(pub) + ":" + desc
 				}
 				if p.Doc.Str(mode) == "host" {
-					p.Reportf(mode, s.Name, "service %q publishes port %s in host mode; keep it only with a stackgen:ignore and a reason", s.Name, desc)
+					p.Reportf(port, s.Name, "service %q publishes port %s in host mode; keep it only with a stackgen:ignore and a reason", s.Name, desc)
 					continue
 				}
 			}
-			p.Reportf(at, s.Name, "service %q publishes port %s on every Swarm node (remove ports:; services on the overlay network reach it directly)", s.Name, desc)
+			p.Reportf(port, s.Name, "service %q publishes port %s on every Swarm node (remove ports:; services on the overlay network reach it directly)", s.Name, desc)
 		}
 	}
 }
