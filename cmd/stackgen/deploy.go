@@ -9,34 +9,6 @@ import (
 	"github.com/webvig/stackgen/swarm"
 )
 
-const deployUsage = `Usage:
-    stackgen deploy [-i IDENTITY]... [--wait DURATION] [--create-network] [--resolve-image MODE]
-                    [--allow-test-key] [OVERRIDES] [SPEC]
-    stackgen verify [--restart-test] [--wait DURATION] [OVERRIDES] [SPEC]
-
-deploy  Preflight (a Swarm manager, the overlay network, a ready node for the placement, the image
-        reference), then "stackgen secret apply", then render | docker stack deploy -c - --prune
-        STACK, then wait until the service runs healthy. Nothing changes when a preflight check fails.
-verify  Check the live service against the spec, one line per check: "ok" or "FAIL", what, and the
-        observed value. The password is read inside the task's container, never passed in argv.
-
-Options:
-    -i, --identity FILE          age identity for the password (see stackgen secret --help).
-        --wait DURATION          How long to wait for a healthy service (default 2m).
-        --create-network         Create the spec's network (overlay, swarm scope) when it is missing.
-        --resolve-image MODE     always (default), changed or never; never for a Swarm without a registry.
-        --allow-test-key         Accept the committed test key's password (test Swarms only).
-        --restart-test           (verify) Write a marker key, force a restart, read it back, delete it.
-    OVERRIDES                    --stack NAME and the other render overrides (stackgen render --help).
-
-Exit status: 0 deployed and healthy / every check ok, 1 not converged / a check failed, 2 a preflight,
-usage, key or docker error (nothing changed).
-
-Examples:
-    $ stackgen deploy
-    $ stackgen verify --restart-test
-`
-
 type deployConfig struct {
 	spec          string
 	identities    []string

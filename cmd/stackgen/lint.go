@@ -14,38 +14,6 @@ import (
 	"github.com/webvig/stackgen/stacks"
 )
 
-const lintUsage = `Usage:
-    stackgen lint [OPTIONS] [FILE|DIR|-]...
-
-Check Compose and stack files against what docker stack deploy, Swarm and Redis really do, and
-against the team's policy. Directories are searched for *compose*.y*ml, *stack*.y*ml and
-docker-*.y*ml; "-" reads standard input (stackgen render | stackgen lint -).
-
-Options:
-        --format FORMAT       text (default), json, sarif or github.
-        --fail-on SEVERITY    Exit 1 when a finding is at or above error (default), warning or info.
-        --policy FILE         Policy file (default: .stackgen.yaml found upward from each file).
-        --merge               Merge the files in order, as Compose merges overrides, and lint the result.
-        --env-file FILE       Read ${VAR} values from FILE too (repeatable); the environment always counts.
-        --no-inline-ignores   Do not honour "# stackgen:ignore" comments (for a central CI).
-        --enable RULE         Turn a rule on at its own severity, over the policy file; an ID, a glob
-                              such as "RD3*", or a category (swarm, policy, redis, general). Repeatable.
-        --disable RULE        Turn a rule off, over the policy file and --enable. Repeatable.
-        --max-size BYTES      Refuse files larger than this (default 4194304).
-        --list-rules          Print every rule and exit (--format text or json).
-        --explain ID          Print a rule's documentation and exit.
-
-Suppress one finding on its line or the line above, with a reason:
-    # stackgen:ignore PL201 -- metrics port scraped from the host only
-
-Exit status: 0 no findings at or above --fail-on, 1 such findings, 2 usage or unreadable input.
-
-Examples:
-    $ stackgen lint docker-stack.yml
-    $ stackgen render | stackgen lint --fail-on warning -
-    $ stackgen lint --format sarif . > stackgen.sarif
-`
-
 type lintConfig struct {
 	paths           []string
 	format          string

@@ -2,6 +2,7 @@
 package main
 
 import (
+	_ "embed"
 	"errors"
 	"fmt"
 	"io"
@@ -15,37 +16,6 @@ import (
 	"github.com/webvig/stackgen/failure"
 	"github.com/webvig/stackgen/swarm"
 )
-
-const usage = `stackgen makes a Redis cache on Docker Swarm correct by construction.
-
-Usage:
-    stackgen render [-o FILE] [OVERRIDES] [SPEC]
-    stackgen secret seal|apply|env|names [OPTIONS] [SPEC]
-    stackgen lint [OPTIONS] [FILE|DIR|-]...
-    stackgen deploy [OPTIONS] [SPEC]
-    stackgen verify [--restart-test] [SPEC]
-    stackgen version
-    stackgen help
-
-Commands:
-    render      Print the stack file for SPEC (default: the embedded Wheel Analyzer spec).
-    secret      Seal the Redis password with age; create its Swarm secrets.
-    lint        Check Compose/stack files against Swarm, Redis and the team's policy.
-    deploy      Preflight, create the secrets, deploy the stack and wait until it is healthy.
-    verify      Check the live service: auth, persistence, limits, network, volume, health.
-    version     Print stackgen's version.
-
-Run "stackgen COMMAND --help" for a command's options.
-
-Exit status:
-    0   success, no findings at or above --fail-on
-    1   findings at or above --fail-on (lint), or a deployment that did not converge
-    2   usage, input, decryption or I/O error; nothing was changed
-
-Examples:
-    $ stackgen render | docker stack deploy -c - wheel_analyzer
-    $ stackgen render --maxmemory 256mb -o stack.yml stacks/wheel_analyzer/stack.yaml
-`
 
 // exitError is an exit status other than 2 (findings, a failed check), or a failure with no message.
 type exitError struct {
@@ -63,6 +33,20 @@ func (e *exitError) Unwrap() error { return e.err }
 
 // failf is a status-2 error: bad usage or input, or a failure that changed nothing.
 var failf = failure.Errorf
+
+// The usage texts, hand-written, one per command (stackgen COMMAND --help, stackgen help COMMAND).
+var (
+	//go:embed usage/stackgen.txt
+	usage string
+	//go:embed usage/render.txt
+	renderUsage string
+	//go:embed usage/secret.txt
+	secretUsage string
+	//go:embed usage/deploy.txt
+	deployUsage string
+	//go:embed usage/lint.txt
+	lintUsage string
+)
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))

@@ -13,31 +13,6 @@ import (
 	"github.com/webvig/stackgen/stacks"
 )
 
-const renderUsage = `Usage:
-    stackgen render [-o FILE] [OVERRIDES] [SPEC]
-
-Print the Docker stack file for the stack spec SPEC. Without SPEC, render the embedded
-Wheel Analyzer spec (stacks/wheel_analyzer/stack.yaml). Paths in SPEC are relative to it.
-Rendering needs no key: the password's Swarm secret is named after the sealed file's hash.
-
-Options:
-    -o, --output FILE               Write to FILE (only once rendering succeeded) instead of stdout.
-
-Overrides (for this render only; the spec is not changed):
-    --stack NAME                    Stack name, which prefixes service, volume and secret names.
-    --image REF                     Redis image, e.g. redis:6.2-alpine.
-    --maxmemory SIZE                Redis maxmemory, e.g. 384mb (at most 3/4 of the memory limit).
-    --memory-limit SIZE             Container memory limit, e.g. 512M.
-    --memory-reservation SIZE       Container memory reservation, e.g. 256M.
-    --constraint EXPR               Placement constraint; repeat for several. Replaces the spec's list.
-
-Exit status: 0 rendered, 2 usage or spec error (nothing written).
-
-Examples:
-    $ stackgen render | docker stack deploy -c - wheel_analyzer
-    $ stackgen render --constraint 'node.role == manager' -o stack.yml
-`
-
 type renderConfig struct {
 	spec      string // "" for the embedded default
 	output    string

@@ -16,49 +16,6 @@ import (
 	"github.com/webvig/stackgen/vault"
 )
 
-const secretUsage = `Usage:
-    stackgen secret seal [-r RECIPIENT]... [-R FILE]... [--generate] [--allow-weak-password]
-                         [--allow-test-key] [SPEC]
-    stackgen secret apply [-i IDENTITY]... [--prune] [--allow-test-key] [OVERRIDES] [SPEC]
-    stackgen secret env [-i IDENTITY]... [-o FILE] [OVERRIDES] [SPEC]
-    stackgen secret names [OVERRIDES] [SPEC]
-
-The Redis password lives in the repository encrypted with age, beside the spec (password.file).
-The plaintext exists only in stackgen's memory and on the stdin of "docker secret create".
-
-seal    Encrypt a password read from stdin (on a terminal: asked twice, not echoed; one trailing
-        newline is removed), or a generated one, to every recipient, and replace the password file
-        atomically. Recipients: -r/--recipient, -R/--recipients-file, else password.recipients in
-        SPEC. SPEC defaults to stacks/wheel_analyzer/stack.yaml in the current directory.
-apply   Decrypt the password file and create the Swarm secrets the rendered stack references, the
-        password and the app's REDIS_URL, through the docker CLI. An existing secret is left alone.
-env     Print REDIS_URL=... for an .env file; refuses a terminal and files others can read.
-names   Print the names of the two secrets: password, then URL.
-
-Options:
-    -r, --recipient RECIPIENT        age1..., age1pq1..., ssh-ed25519 ... or ssh-rsa ... (repeatable)
-    -R, --recipients-file FILE       One recipient per line (repeatable).
-        --generate                   Seal a new random password (32 random bytes, URL-safe); print nothing of it.
-        --allow-weak-password        (seal) Accept a password shorter than 16 characters.
-    -i, --identity FILE              age identity file, SSH private key, or passphrase-protected
-                                     identity (repeatable). Default: $STACKGEN_AGE_KEY_FILE, else
-                                     $SOPS_AGE_KEY_FILE, else $XDG_CONFIG_HOME/stackgen/age/keys.txt.
-        --prune                      (apply) Remove older generations of this stack's secrets that no
-                                     service uses.
-        --allow-test-key             Accept the committed test key (stacks/testdata/TEST-ONLY-age-identity.txt),
-                                     for a test Swarm only.
-    -o, --output FILE                (env) Write to FILE, created with mode 0600.
-    OVERRIDES                        --stack and the other render overrides, so names match the render.
-
-Exit status: 0 done, 2 usage, key, decryption or docker error (nothing created).
-
-Examples:
-    $ age-keygen -o ~/.config/stackgen/age/keys.txt
-    $ stackgen secret seal --generate -r age1...
-    $ stackgen secret apply
-    $ stackgen render | docker stack deploy -c - wheel_analyzer
-`
-
 type secretConfig struct {
 	sub          string
 	spec         string
