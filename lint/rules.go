@@ -21,14 +21,14 @@ var Rules = []*Rule{
 		Check: checkHealthMissing,
 	},
 	{
-		ID: "GN403", Title: "restart policy missing", Severity: Warning,
-		Doc: "docker stack deploy ignores restart:. Without deploy.restart_policy Swarm applies its defaults " +
-			"(swarmkit api/defaults/service.go): condition any, a 5 s delay between restarts, no attempt limit " +
-			"and no window, so a task that exits, even with status 0, is restarted every 5 s forever. That is " +
-			"often right for a server; the rule asks the file to say so, because restart: always above it " +
-			"suggests the author expected Compose's behaviour.",
-		Bad:   "    restart: always\n",
-		Good:  "    deploy:\n      restart_policy:\n        condition: any\n        delay: 5s\n        max_attempts: 3\n",
+		ID: "GN403", Title: "restart: that Swarm's default contradicts", Severity: Warning,
+		Doc: "docker stack deploy ignores restart: (SW106 says so) and applies deploy.restart_policy, whose " +
+			"defaults (swarmkit api/defaults/service.go) are condition any, a 5 s delay, no attempt limit and no " +
+			"window: a task is restarted whenever it exits, even with status 0. For restart: always or " +
+			"unless-stopped that is what the author meant; for restart: \"no\" or on-failure it is not, so the " +
+			"file must say it in deploy.restart_policy.condition (none or on-failure).",
+		Bad:   "    restart: \"no\"\n",
+		Good:  "    deploy:\n      restart_policy:\n        condition: none\n",
 		Check: checkRestartPolicy,
 	},
 	{

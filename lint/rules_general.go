@@ -54,14 +54,15 @@ func checkHealthMissing(p *Pass) {
 
 func checkRestartPolicy(p *Pass) {
 	for _, s := range p.Doc.Services {
-		if keyOf(s.Node, "deploy", "restart_policy") != nil {
+		_, restart := Field(s.Node, "restart")
+		if restart == nil || keyOf(s.Node, "deploy", "restart_policy") != nil {
 			continue
 		}
-		at := s.Key
-		if k := keyOf(s.Node, "deploy"); k != nil {
-			at = k
+		want := map[string]string{"no": "none", "on-failure": "on-failure"}[strings.SplitN(p.Doc.Str(restart), ":", 2)[0]]
+		if want == "" {
+			continue // always, unless-stopped: Swarm's default does what they say
 		}
-		p.Reportf(at, s.Name, "service %q has no deploy.restart_policy (restart: is ignored by stack deploy)", s.Name)
+		p.Reportf(restart, s.Name, "service %q says restart: %s, but stack deploy ignores it and Swarm restarts the task whenever it exits; set deploy.restart_policy.condition: %s", s.Name, p.Doc.Str(restart), want)
 	}
 }
 
