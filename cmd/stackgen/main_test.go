@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -23,10 +24,44 @@ func TestScripts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// An installed stackgen (built as go install would) and the recording stand-in docker, which a
+	// script puts first on PATH with "usefake" when it wants docker to answer.
+	tools := t.TempDir()
+	built, fake := filepath.Join(tools, "stackgen"), filepath.Join(tools, "fakedocker")
+	for _, b := range [][2]string{{built, "."}, {fake, "../../swarm/testdata/fakedocker"}} {
+		if out, err := exec.Command("go", "build", "-o", b[0], b[1]).CombinedOutput(); err != nil {
+			t.Fatalf("go build %s: %v\n%s", b[1], err, out)
+		}
+	}
 	testscript.Run(t, testscript.Params{
 		Dir: "testdata/script",
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			// usefake DIR: docker is the stand-in, answering from DIR/script.json and recording in DIR.
+			"usefake": func(ts *testscript.TestScript, neg bool, args []string) {
+				if len(args) != 1 {
+					ts.Fatalf("usage: usefake DIR")
+				}
+				data, err := os.ReadFile(fake)
+				ts.Check(err)
+				ts.Check(os.WriteFile(filepath.Join(ts.Getenv("WORK"), ".bin", "docker"), data, 0o755))
+				ts.Setenv("FAKE_DOCKER", ts.MkAbs(args[0]))
+			},
+			// samename FILE...: every FILE names the same password secret, and only that one.
+			"samename": func(ts *testscript.TestScript, neg bool, args []string) {
+				names := map[string]bool{}
+				for _, f := range args {
+					for _, m := range secretName.FindAllString(ts.ReadFile(f), -1) {
+						names[m] = true
+					}
+				}
+				if len(names) != 1 {
+					ts.Fatalf("%d password secret names across %v, want one: %v", len(names), args, names)
+				}
+			},
+		},
 		Setup: func(e *testscript.Env) error {
 			e.Setenv("REPO", repo)
+			e.Setenv("INSTALLED", built)
 			// A script must never reach a real daemon: a regression that lets apply or deploy past its
 			// guards would otherwise create secrets on whatever the machine's Docker context points at.
 			// The only docker on PATH is a stub that refuses, and DOCKER_HOST leads nowhere.
@@ -44,6 +79,8 @@ func TestScripts(t *testing.T) {
 		},
 	})
 }
+
+var secretName = regexp.MustCompile(`wheel_analyzer_redis_password_[0-9a-f]{12}`)
 
 // TestVersionFromBuildInfo: a binary built with go build in this checkout names the commit it was
 // built from, as git knows it. -buildvcs=true is explicit because a GOFLAGS of -buildvcs=false (as

@@ -16,6 +16,8 @@ import (
 	"strings"
 )
 
+var fileRef = regexp.MustCompile(`\{\{file:([a-z-]+)\}\}`)
+
 type answer struct {
 	Re     string `json:"re"`
 	Stdout string `json:"stdout"`
@@ -42,16 +44,30 @@ func main() {
 		fmt.Fprintln(os.Stderr, "fakedocker:", err)
 		os.Exit(3)
 	}
-	// What a real engine keeps on stdin (a secret's value) is kept as a file named after the secret.
+	// What a real engine keeps from stdin is kept as files: a secret's value under secrets/NAME (and
+	// its name in created-KIND, KIND from the com.stackgen.kind label), a deployed stack in deployed.yml.
 	if len(args) > 2 && args[0] == "secret" && args[1] == "create" && args[len(args)-1] == "-" {
 		value, _ := io.ReadAll(os.Stdin)
 		os.MkdirAll(filepath.Join(dir, "secrets"), 0o755)
 		os.WriteFile(filepath.Join(dir, "secrets", args[len(args)-2]), value, 0o600)
+		for _, a := range args {
+			if kind, ok := strings.CutPrefix(a, "com.stackgen.kind="); ok {
+				os.WriteFile(filepath.Join(dir, "created-"+kind), []byte(args[len(args)-2]), 0o644)
+			}
+		}
+	}
+	if len(args) > 3 && args[0] == "stack" && args[1] == "deploy" {
+		value, _ := io.ReadAll(os.Stdin)
+		os.WriteFile(filepath.Join(dir, "deployed.yml"), value, 0o644)
 	}
 	joined := strings.Join(args, " ")
 	for _, a := range script {
 		if regexp.MustCompile(a.Re).MatchString(joined) {
-			fmt.Print(a.Stdout)
+			// {{file:NAME}} in an answer is replaced by what $FAKE_DOCKER/NAME holds.
+			fmt.Print(fileRef.ReplaceAllStringFunc(a.Stdout, func(m string) string {
+				data, _ := os.ReadFile(filepath.Join(dir, fileRef.FindStringSubmatch(m)[1]))
+				return strings.TrimSpace(string(data))
+			}))
 			fmt.Fprint(os.Stderr, a.Stderr)
 			os.Exit(a.Exit)
 		}
