@@ -2,6 +2,7 @@ package lint
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"unicode"
 
@@ -42,6 +43,22 @@ func (c *shapeChecker) loaderChecks() {
 		_, ulimits := Field(s.Node, "ulimits")
 		for _, kv := range yamlnode.Pairs(ulimits) {
 			v := yamlnode.Deref(kv[1])
+			// The schema checks only names of lowercase letters; the loader converts every entry.
+			if !ulimitName.MatchString(kv[0].Value) {
+				intShape := castTo(kInt)
+				switch {
+				case v.Kind == yaml.MappingNode:
+					for _, key := range []string{"soft", "hard"} {
+						if _, x := Field(v, key); x == nil || x.Tag == "!!float" || c.kindOf(yamlnode.Deref(x), intShape)&kInt == 0 {
+							c.report(v, false, "%s.ulimits.%s: soft and hard must both be integers (docker's loader panics otherwise)", base, kv[0].Value)
+							break
+						}
+					}
+				case v.Tag == "!!float" || c.kindOf(v, intShape)&kInt == 0:
+					c.report(v, false, "%s.ulimits.%s: invalid type for ulimits: an integer or {soft, hard}", base, kv[0].Value)
+				}
+				continue
+			}
 			if v.Kind == yaml.ScalarNode && v.Tag == "!!float" {
 				c.report(v, false, "%s.ulimits.%s: invalid type float64 for ulimits", base, kv[0].Value)
 			}
@@ -119,6 +136,8 @@ func (c *shapeChecker) loaderChecks() {
 		}
 	}
 }
+
+var ulimitName = regexp.MustCompile(`^[a-z]+$`)
 
 func nonEmpty(d *Document, v *yaml.Node) bool {
 	v = yamlnode.Deref(v)

@@ -14,19 +14,9 @@ import (
 	"github.com/webvig/stackgen/yamlnode"
 )
 
-// What Docker's stack loader (Compose file format 3.x) knows. Keys outside these sets are rejected
-// with "Additional property X is not allowed"; x- extensions are allowed except under deploy.
+// The keys and types Docker's stack loader accepts are in shape.go; these are the keys it refuses
+// before validating, and those it accepts and drops.
 var (
-	topLevelKeys = set("version", "services", "networks", "volumes", "secrets", "configs")
-	serviceKeys  = set("build", "cap_add", "cap_drop", "cgroup_parent", "command", "configs", "container_name",
-		"credential_spec", "depends_on", "deploy", "devices", "dns", "dns_search", "domainname", "entrypoint",
-		"env_file", "environment", "expose", "external_links", "extra_hosts", "healthcheck", "hostname", "image",
-		"init", "ipc", "isolation", "labels", "links", "logging", "mac_address", "network_mode", "networks", "pid",
-		"ports", "privileged", "read_only", "restart", "secrets", "security_opt", "shm_size", "stdin_open",
-		"stop_grace_period", "stop_signal", "sysctls", "tmpfs", "tty", "ulimits", "user", "userns_mode", "volumes",
-		"working_dir")
-	deployKeys = set("mode", "replicas", "labels", "rollback_config", "update_config", "resources",
-		"restart_policy", "placement", "endpoint_mode")
 	// Docker refuses these outright: "Configuration contains forbidden properties".
 	forbiddenKeys = set("extends", "volume_driver", "volumes_from", "cpu_quota", "cpu_shares", "cpuset",
 		"mem_limit", "memswap_limit")

@@ -247,9 +247,6 @@ func composeMinor(root *yaml.Node) (int, bool) {
 	if !versionRe.MatchString(s) {
 		return 0, false
 	}
-	if s == "3" {
-		return 13, true
-	}
 	minor, _ := strconv.Atoi(strings.TrimPrefix(s, "3."))
 	return minor, true
 }
