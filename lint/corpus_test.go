@@ -118,8 +118,9 @@ func stackgenVerdict(dir, name string, data []byte) (rejected bool, errs []Findi
 }
 
 // daemonSide are the Swarm rules whose problem the docker client lets through and the daemon
-// refuses at deploy time (undefined references, object names); docker stack config cannot see them.
-var daemonSide = map[string]bool{"SW107": true, "SW108": true}
+// refuses at deploy time (undefined references, object names, placement constraints); docker stack
+// config cannot see them.
+var daemonSide = map[string]bool{"SW107": true, "SW108": true, "SW114": true}
 
 var ignoredMsgRe = regexp.MustCompile(`: ([a-z_]+) is ignored by docker stack deploy`)
 

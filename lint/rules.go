@@ -383,4 +383,16 @@ var Rules = []*Rule{
 		Good:  "      restart_policy:\n        condition: any\n        delay: 5s\n",
 		Check: checkRestartBudget,
 	},
+	{
+		ID: "SW114", Title: "placement constraint Swarm refuses or never matches", Severity: Error,
+		Doc: "docker stack config passes any string as a constraint; the daemon parses it with swarmkit's " +
+			"grammar (manager/constraint/constraint.go): KEY == VALUE or KEY != VALUE, a key of letters, digits, " +
+			"'.', '-' and '_', a value without '=', '!' or '<'. Anything else fails the deploy (\"constraint " +
+			"expected one operator from ==, !=\", \"key ... is invalid\"). A key other than node.id, " +
+			"node.hostname, node.ip, node.role, node.platform.os, node.platform.arch, node.labels.* and " +
+			"engine.labels.* parses, but matches no node with either operator: the task stays pending.",
+		Bad:   "      placement:\n        constraints: [node.role = worker, node.label.redis == true]\n",
+		Good:  "      placement:\n        constraints: [node.role == worker, node.labels.redis == true]\n",
+		Check: checkConstraints,
+	},
 }

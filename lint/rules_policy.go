@@ -2,6 +2,7 @@ package lint
 
 import (
 	"fmt"
+	"github.com/webvig/stackgen/constraint"
 	"strings"
 
 	"go.yaml.in/yaml/v4"
@@ -150,11 +151,31 @@ func checkPlacement(p *Pass) {
 	}
 }
 
+// normalizeConstraint writes a constraint the one way Swarm reads it (keys case-insensitively, the
+// spacing around the operator free); one that does not parse stays as written.
 func normalizeConstraint(c string) string {
-	for _, op := range []string{"==", "!="} {
-		if l, r, ok := strings.Cut(c, op); ok {
-			return strings.TrimSpace(l) + op + strings.TrimSpace(r)
+	parsed, err := constraint.Parse(c)
+	if err != nil {
+		return strings.TrimSpace(c)
+	}
+	return strings.ToLower(parsed.Key) + map[bool]string{true: "==", false: "!="}[parsed.Equal] + parsed.Value
+}
+
+func checkConstraints(p *Pass) {
+	for _, s := range p.Doc.Services {
+		_, cons := Field(Get(s.Node, "deploy", "placement"), "constraints")
+		for _, c := range seqItems(cons) {
+			text := p.Doc.Str(c)
+			if strings.Contains(c.Value, "$") && text == c.Value {
+				continue // unresolved ${VAR}: judged once it has a value
+			}
+			parsed, err := constraint.Parse(text)
+			switch {
+			case err != nil:
+				p.Reportf(c, s.Name, "service %q: placement constraint %q is refused by Swarm at deploy: %v", s.Name, text, err)
+			case !parsed.Known():
+				p.Reportf(c, s.Name, "service %q: placement constraint %q names no node attribute Swarm knows, so no node ever matches it", s.Name, text)
+			}
 		}
 	}
-	return strings.TrimSpace(c)
 }

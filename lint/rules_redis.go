@@ -2,6 +2,7 @@ package lint
 
 import (
 	"fmt"
+	"github.com/webvig/stackgen/constraint"
 	"regexp"
 	"strconv"
 	"strings"
@@ -486,7 +487,13 @@ func checkAOFVolume(p *Pass) {
 	})
 }
 
-var pinConstraint = regexp.MustCompile(`^node\.(hostname|id|labels\.[^=!\s]+)\s*==\s*\S+$`)
+// pins reports whether a constraint keeps a task on one node: == on node.hostname, node.id or a node
+// label (swarmkit's grammar, via package constraint).
+func pins(c string) bool {
+	parsed, err := constraint.Parse(c)
+	key := strings.ToLower(parsed.Key)
+	return err == nil && parsed.Equal && (key == "node.hostname" || key == "node.id" || strings.HasPrefix(key, "node.labels."))
+}
 
 func checkStateful(p *Pass) {
 	forRedis(p, func(s *Service, a *redisArgv) {
@@ -517,7 +524,7 @@ func checkStateful(p *Pass) {
 		}
 		_, cons := Field(Get(dep, "placement"), "constraints")
 		for _, c := range seqItems(cons) {
-			if pinConstraint.MatchString(p.Doc.Str(c)) {
+			if pins(p.Doc.Str(c)) {
 				return
 			}
 		}
