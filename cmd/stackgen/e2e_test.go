@@ -52,9 +52,9 @@ func requireEngine(t *testing.T) {
 	if out, err := shErr(nil, "docker", "info", "--format", "{{.ServerVersion}}"); err != nil {
 		t.Skipf("end-to-end: `docker info` does not answer, so there is no engine to deploy to: %s", strings.TrimSpace(out))
 	}
-	for _, tool := range []string{"redis-server", "redis-cli", "busybox"} {
+	for _, tool := range []string{"redis-server", "redis-cli", "busybox", "flock"} {
 		if _, err := exec.LookPath(tool); err != nil {
-			t.Fatalf("end-to-end: %s is not on PATH; the test image is built from it (apt-get install -y redis-server busybox-static, or make test)", tool)
+			t.Fatalf("end-to-end: %s is not on PATH; the test image is built from it (apt-get install -y redis-server busybox-static util-linux, or make test)", tool)
 		}
 	}
 }
@@ -109,7 +109,9 @@ func buildImage(t *testing.T) {
 		addFile(dst, data, 0o755)
 	}
 	libRe := regexp.MustCompile(`(/\S+\.so[^\s]*)`)
-	for _, bin := range []string{"redis-server", "redis-cli"} {
+	// flock: the wrapper holds /data's lock with it. Debian's busybox-static has no flock applet, so
+	// util-linux's is added, as the Debian Redis images have it (Alpine's busybox has the applet).
+	for _, bin := range []string{"redis-server", "redis-cli", "flock"} {
 		path, _ := exec.LookPath(bin)
 		addHostFile(path, "/usr/bin/"+bin)
 		for _, m := range libRe.FindAllString(sh(t, nil, "ldd", path), -1) {
