@@ -227,6 +227,11 @@ func deploy(s *Spec) *yaml.Node {
 			"limits", mapping("memory", str(s.Memory.Limit)),
 			"reservations", mapping("memory", str(s.Memory.Reservation)),
 		),
+		// DNS round robin: the service name resolves to the task's own address, with no IPVS virtual
+		// IP in between. A VIP forgets an idle connection after IPVS's 900 s timeout (moby/moby#31208,
+		// #37466) and does not answer at all on a kernel without ip_vs; a single-replica cache gains
+		// nothing from the VIP's balancing. Clients re-resolve the name when they reconnect.
+		"endpoint_mode", str("dnsrr"),
 		"restart_policy", mapping(restart...),
 		// Two tasks must never share one AOF: stop the old one before the new one starts.
 		"update_config", mapping("order", str("stop-first")),
