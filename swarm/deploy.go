@@ -168,18 +168,21 @@ func Wait(d *Docker, service string, before *Service, timeout time.Duration, pro
 	}
 }
 
-// notConverged is an ErrNotConverged error with the task's last error and the service's last logs.
+// notConverged is an ErrNotConverged error whose hints are diagnose's: the cause in one line, then
+// the logs grouped by task. lastErr is the last task error the wait saw, for when the task list no
+// longer shows one.
 func notConverged(d *Docker, service, lastErr string, err error) error {
 	xe := failure.Wrap(notConvergedError{err})
-	if lastErr != "" {
-		xe.Hint("last task error: %s", lastErr)
+	tasks, _ := Tasks(d, service)
+	seen := false
+	for _, t := range tasks {
+		seen = seen || t.Err != ""
 	}
-	if logs, err := d.Run(nil, "service", "logs", "--no-task-ids", "--tail", "10", service); err == nil {
-		for _, l := range strings.Split(strings.TrimSpace(logs), "\n") {
-			if l != "" {
-				xe.Hint("log: %s", l)
-			}
-		}
+	if !seen && lastErr != "" {
+		tasks = append(tasks, Task{ID: "earlier", Err: lastErr})
+	}
+	for _, h := range diagnose(d, service, tasks) {
+		xe.Hint("%s", h)
 	}
 	return xe
 }

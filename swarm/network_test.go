@@ -4,6 +4,9 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/webvig/stackgen/failure"
 )
 
 // healthyProbe is what the verify job prints against a correctly deployed default stack.
@@ -154,4 +157,51 @@ func TestVerifyTaskOnAnotherNode(t *testing.T) {
 			t.Fatalf("error %v, want not converged", err)
 		}
 	})
+}
+
+// TestDiagnosisGroupsByTask: a crash loop on a corrupt AOF, with the restart budget spent. The logs
+// come interleaved and repeated; the hints say the cause in one line, then each task's lines once,
+// newest task first.
+func TestDiagnosisGroupsByTask(t *testing.T) {
+	spent := liveService(t, func(svc map[string]any) {
+		at(svc, "Spec", "TaskTemplate", "RestartPolicy")["MaxAttempts"] = 2
+	})
+	logs := strings.Join([]string{
+		"2026-11-27T10:00:01.000000000Z wheel_analyzer_redis.1.aaa111@wrk    | 1:C 27 Nov 10:00:01 * Redis version=6.2.16",
+		"2026-11-27T10:00:11.000000000Z wheel_analyzer_redis.1.bbb222@wrk    | 1:C 27 Nov 10:00:11 * Redis version=6.2.16",
+		"2026-11-27T10:00:01.100000000Z wheel_analyzer_redis.1.aaa111@wrk    | 1:M 27 Nov 10:00:01 # Bad file format reading the append only file: make a backup of your AOF file, then use ./redis-check-aof --fix <filename>",
+		"2026-11-27T10:00:11.100000000Z wheel_analyzer_redis.1.bbb222@wrk    | 1:M 27 Nov 10:00:11 # Bad file format reading the append only file: make a backup of your AOF file, then use ./redis-check-aof --fix <filename>",
+		"2026-11-27T10:00:11.100000000Z wheel_analyzer_redis.1.bbb222@wrk    | 1:M 27 Nov 10:00:11 # Bad file format reading the append only file: make a backup of your AOF file, then use ./redis-check-aof --fix <filename>",
+	}, "\n") + "\n"
+	s := newStandIn(t, []answer{
+		{Re: `^service inspect wheel_analyzer_redis$`, Stdout: spent},
+		{Re: `^service ps --no-trunc --format`, Stdout: "bbb222\tShutdown\tFailed 5 seconds ago\ttask: non-zero exit (1)\naaa111\tShutdown\tFailed 15 seconds ago\ttask: non-zero exit (1)\n"},
+		{Re: `^service logs --timestamps --no-trunc --tail 50 wheel_analyzer_redis$`, Stdout: logs},
+		{Re: `^inspect --format`, Stdout: "\n"},
+	})
+	err := Wait(s.d, "wheel_analyzer_redis", nil, time.Millisecond, func(string) {})
+	hints := failure.Hints(err)
+	want := []string{
+		"cause: task bbb222: task: non-zero exit (1); Redis: 1:M 27 Nov 10:00:11 # Bad file format reading the append only file: make a backup of your AOF file, then use ./redis-check-aof --fix <filename>; " +
+			"the restart budget (max_attempts 2) is spent: Swarm will not restart it; recover: repair the AOF on the node that holds the volume (redis-check-aof --fix), then docker service update --force wheel_analyzer_redis",
+		"log: task bbb222 on wrk: 1:C 27 Nov 10:00:11 * Redis version=6.2.16",
+		"log: task bbb222 on wrk: 1:M 27 Nov 10:00:11 # Bad file format reading the append only file: make a backup of your AOF file, then use ./redis-check-aof --fix <filename>",
+		"log: task aaa111 on wrk: 1:C 27 Nov 10:00:01 * Redis version=6.2.16",
+		"log: task aaa111 on wrk: 1:M 27 Nov 10:00:01 # Bad file format reading the append only file: make a backup of your AOF file, then use ./redis-check-aof --fix <filename>",
+	}
+	if strings.Join(hints, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("hints:\n%s\nwant:\n%s", strings.Join(hints, "\n"), strings.Join(want, "\n"))
+	}
+
+	// With no attempt limit the cause line says Swarm keeps trying.
+	s = newStandIn(t, []answer{
+		{Re: `^service inspect wheel_analyzer_redis$`, Stdout: liveService(t, nil)},
+		{Re: `^service ps --no-trunc --format`, Stdout: "ccc333\tRunning\tStarting 1 second ago\t\nbbb222\tShutdown\tFailed 5 seconds ago\ttask: non-zero exit (1)\n"},
+		{Re: `^service logs`, Stdout: logs},
+		{Re: `^inspect --format`, Stdout: "\n"},
+	})
+	err = Wait(s.d, "wheel_analyzer_redis", nil, time.Millisecond, func(string) {})
+	if h := failure.Hints(err); len(h) == 0 || !strings.Contains(h[0], "no restart limit: Swarm keeps restarting it") || !strings.HasPrefix(h[0], "cause: task bbb222: task: non-zero exit (1); Redis: ") {
+		t.Fatalf("hints %q", h)
+	}
 }

@@ -403,7 +403,7 @@ func TestWaitReportsTheCause(t *testing.T) {
 		t.Fatalf("error %v", err)
 	}
 	hints := strings.Join(failure.Hints(err), "\n")
-	if !strings.Contains(hints, "last task error: task: non-zero exit (1)") || !strings.Contains(hints, "Bad file format reading the append only file") {
+	if !strings.Contains(hints, "cause: task t1: task: non-zero exit (1)") || !strings.Contains(hints, "Bad file format reading the append only file") {
 		t.Fatalf("hints %q", hints)
 	}
 	if len(lines) != 1 || lines[0] != "svc: task starting" {
