@@ -89,8 +89,9 @@ func runProbe(d *Docker, spec *generator.Spec, sealed []byte, image string) (pro
 	}
 	p := probe{}
 	for _, line := range strings.Split(out, "\n") {
-		if k, v, ok := strings.Cut(strings.TrimRight(line, "\r"), "\t"); ok {
-			p[k] = strings.TrimSuffix(v, "|")
+		// INFO's lines end in CRLF; redis-cli ends an error reply with a blank line.
+		if k, v, ok := strings.Cut(strings.ReplaceAll(line, "\r", ""), "\t"); ok {
+			p[k] = strings.TrimRight(v, "|")
 		}
 	}
 	if p["address"] == "" {
@@ -147,7 +148,8 @@ func remoteContainerChecks(p probe, err error, spec *generator.Spec, task Task) 
 		c.add(false, "the AOF is on and its last write succeeded", err.Error())
 	} else {
 		info := p["persistence"]
-		c.add(strings.Contains(info, "aof_enabled:1|") && strings.Contains(info, "aof_last_write_status:ok|"),
+		fields := "|" + info + "|"
+		c.add(strings.Contains(fields, "|aof_enabled:1|") && strings.Contains(fields, "|aof_last_write_status:ok|"),
 			"the AOF is on and its last write succeeded", fmt.Sprintf("%s (at %s)", infoFields(info, "aof_enabled", "aof_last_write_status"), p["address"]))
 	}
 	c.add(strings.HasPrefix(task.Current, "Running"), "health status is healthy", "task "+task.ID+" "+orErr(task.Current, nil)+" on another node")

@@ -13,7 +13,7 @@ import (
 var healthyProbe = map[string]string{
 	"address":                 "wheel_analyzer_redis:6379",
 	"ping":                    "PONG",
-	"noauth":                  "NOAUTH Authentication required.",
+	"noauth":                  "NOAUTH Authentication required.|", // redis-cli adds a blank line after an error
 	"config save":             "save|900 1 300 10 60 10000",
 	"config appendonly":       "appendonly|yes",
 	"config appendfsync":      "appendfsync|everysec",
@@ -28,7 +28,7 @@ func probeAnswers(p map[string]string) []answer {
 	for _, k := range []string{"address", "ping", "noauth", "config save", "config appendonly", "config appendfsync",
 		"config maxmemory", "config maxmemory-policy", "persistence"} {
 		if v, ok := p[k]; ok {
-			out.WriteString(k + "\t" + strings.ReplaceAll(v, "\r", "") + "|\n")
+			out.WriteString(k + "\t" + v + "|\n")
 		}
 	}
 	return []answer{
