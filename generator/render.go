@@ -18,6 +18,8 @@ const (
 	SecretTarget = "/run/secrets/" + secretKey
 	volumeKey    = "redis_data"
 	dataDir      = "/data"
+	// LockFile is the file in the data directory that the running Redis holds an exclusive flock on.
+	LockFile = dataDir + "/.stackgen.lock"
 )
 
 // MaxPasswordBytes is the longest password Redis can ever accept from a client that is not yet
@@ -97,6 +99,19 @@ func (s *Spec) RedisArgs() []string {
 // after its first BGSAVE and logs "Warning, detected child with unmatched pid" once (seen with a
 // 16 KiB password under both shells). Harmless, and a password under 4 KiB never has one.
 //
+// At most one Redis uses a data directory at a time. stop-first orders rolling updates only: when a
+// node that was cut off comes back, Swarm may start a replacement task on it while the old container
+// still runs, and both would append to one AOF. So the wrapper takes an exclusive flock(2) on LockFile
+// (fd 9, opened for append so nothing is truncated) and execs with it open: docker-entrypoint.sh, gosu
+// or su-exec and redis-server inherit fd 9 (none sets close-on-exec on it), so the lock lives exactly as
+// long as Redis and its BGSAVE children, and the kernel drops it when they die, however they die. A
+// second wrapper on the same directory says so once and blocks in "flock 9" until the first is gone.
+// The lock is per host, which is where a local volume lives. flock is a busybox applet in the Alpine
+// images (CONFIG_FLOCK=y in alpinelinux/aports main/busybox/busyboxconfig; redis:6.2-alpine is FROM
+// alpine:3.20) and util-linux's /usr/bin/flock in the Debian ones (util-linux is Essential in
+// bookworm; redis:6.2 is FROM debian:bookworm-slim, docker-library/redis 6.2/debian/Dockerfile). An
+// image without it makes the wrapper refuse to start: never unlocked.
+//
 // Dollars are literal here; Stack escapes them for YAML.
 func EntrypointScript() string {
 	return `pw="$(cat ` + SecretTarget + `)" || exit 1
@@ -108,6 +123,16 @@ pw="$(sed -e ':a' -e '$!{N;ba' -e '}' -e 's/[\\"]/\\&/g' -e 's/\n/\\n/g' <<EOF
 $pw
 EOF
 )" || exit 1
+if ! command -v flock >/dev/null 2>&1; then
+  echo "stackgen: flock is not in this image; refusing to start Redis without the lock on ` + LockFile + `" >&2
+  exit 1
+fi
+exec 9>>` + LockFile + ` || exit 1
+if ! flock -n 9; then
+  echo "stackgen: another Redis holds ` + LockFile + `; waiting for it to exit" >&2
+  flock 9 || exit 1
+  echo "stackgen: ` + LockFile + ` is ours now; starting Redis" >&2
+fi
 exec docker-entrypoint.sh redis-server - "$@" <<EOF
 requirepass "$pw"
 EOF`
@@ -202,6 +227,11 @@ func deploy(s *Spec) *yaml.Node {
 			"limits", mapping("memory", str(s.Memory.Limit)),
 			"reservations", mapping("memory", str(s.Memory.Reservation)),
 		),
+		// DNS round robin: the service name resolves to the task's own address, with no IPVS virtual
+		// IP in between. A VIP forgets an idle connection after IPVS's 900 s timeout (moby/moby#31208,
+		// #37466) and does not answer at all on a kernel without ip_vs; a single-replica cache gains
+		// nothing from the VIP's balancing. Clients re-resolve the name when they reconnect.
+		"endpoint_mode", str("dnsrr"),
 		"restart_policy", mapping(restart...),
 		// Two tasks must never share one AOF: stop the old one before the new one starts.
 		"update_config", mapping("order", str("stop-first")),

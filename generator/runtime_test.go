@@ -152,6 +152,7 @@ func (h *redisHarness) setSecret(pw string) {
 }
 
 func (h *redisHarness) local(s string) string {
+	s = strings.ReplaceAll(s, generator.LockFile, filepath.Join(h.data, filepath.Base(generator.LockFile)))
 	return strings.ReplaceAll(s, "/run/secrets/", h.secrets+"/")
 }
 

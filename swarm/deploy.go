@@ -168,18 +168,21 @@ func Wait(d *Docker, service string, before *Service, timeout time.Duration, pro
 	}
 }
 
-// notConverged is an ErrNotConverged error with the task's last error and the service's last logs.
+// notConverged is an ErrNotConverged error whose hints are diagnose's: the cause in one line, then
+// the logs grouped by task. lastErr is the last task error the wait saw, for when the task list no
+// longer shows one.
 func notConverged(d *Docker, service, lastErr string, err error) error {
 	xe := failure.Wrap(notConvergedError{err})
-	if lastErr != "" {
-		xe.Hint("last task error: %s", lastErr)
+	tasks, _ := Tasks(d, service)
+	seen := false
+	for _, t := range tasks {
+		seen = seen || t.Err != ""
 	}
-	if logs, err := d.Run(nil, "service", "logs", "--no-task-ids", "--tail", "10", service); err == nil {
-		for _, l := range strings.Split(strings.TrimSpace(logs), "\n") {
-			if l != "" {
-				xe.Hint("log: %s", l)
-			}
-		}
+	if !seen && lastErr != "" {
+		tasks = append(tasks, Task{ID: "earlier", Err: lastErr})
+	}
+	for _, h := range diagnose(d, service, tasks) {
+		xe.Hint("%s", h)
 	}
 	return xe
 }
@@ -213,25 +216,33 @@ func firstWord(s string) string {
 
 // RunningContainer finds the container of the service's running task on this node.
 func RunningContainer(d *Docker, service string) (string, error) {
+	_, cid, err := runningTask(d, service)
+	return cid, err
+}
+
+// runningTask finds the service's running task and its container; an error wrapping
+// errNotOnThisNode means another node runs it.
+func runningTask(d *Docker, service string) (Task, string, error) {
 	out, err := d.Run(nil, "service", "ps", "--no-trunc", "--filter", "desired-state=running", "--format", "{{.ID}} {{.CurrentState}}", service)
 	if err != nil {
-		return "", err
+		return Task{}, "", err
 	}
 	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
 		f := strings.Fields(line)
 		if len(f) < 2 || f[1] != "Running" {
 			continue
 		}
+		task := Task{ID: f[0], Desired: "Running", Current: strings.Join(f[1:], " ")}
 		cid, err := d.Run(nil, "inspect", "--format", "{{.Status.ContainerStatus.ContainerID}}", f[0])
 		if err != nil {
-			return "", err
+			return task, "", err
 		}
 		if cid = strings.TrimSpace(cid); cid != "" {
 			if _, err := d.Run(nil, "container", "inspect", "--format", "{{.ID}}", cid); err != nil {
-				return "", fmt.Errorf("the running task's container %.12s is not on this node; run stackgen verify against the node that runs it (DOCKER_HOST)", cid)
+				return task, "", fmt.Errorf("the running task's container %.12s is %w", cid, errNotOnThisNode)
 			}
-			return cid, nil
+			return task, cid, nil
 		}
 	}
-	return "", fmt.Errorf("%s has no running task", service)
+	return Task{}, "", fmt.Errorf("%s has no running task", service)
 }

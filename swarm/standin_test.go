@@ -218,7 +218,7 @@ func liveService(t *testing.T, breakIt func(svc map[string]any)) string {
 	}
 	svc := map[string]any{
 		"ID": "svc1",
-		"Spec": map[string]any{"TaskTemplate": task, "UpdateConfig": map[string]any{"Order": "stop-first"},
+		"Spec": map[string]any{"TaskTemplate": task, "EndpointSpec": map[string]any{"Mode": "dnsrr"}, "UpdateConfig": map[string]any{"Order": "stop-first"},
 			"RollbackConfig": map[string]any{"Order": "stop-first"}},
 		"Endpoint": map[string]any{"Ports": []any{}},
 	}
@@ -244,7 +244,7 @@ func at(m map[string]any, path ...string) map[string]any {
 // one wrong answer in front.
 func healthy(t *testing.T) []answer {
 	cli := `^exec cid1 /bin/sh -c REDISCLI_AUTH=.* redis-cli `
-	return []answer{
+	return append([]answer{
 		{Re: `^service inspect wheel_analyzer_redis$`, Stdout: liveService(t, nil)},
 		{Re: `^service ps .*desired-state=running`, Stdout: "task1 Running 2 minutes ago\n"},
 		{Re: `^inspect --format \{\{\.Status\.ContainerStatus\.ContainerID\}\} task1$`, Stdout: "cid1\n"},
@@ -259,10 +259,10 @@ func healthy(t *testing.T) []answer {
 		{Re: `^exec cid1 /bin/sh -c for f in /data/appendonly.aof`, Stdout: "/data/appendonlydir\n"},
 		{Re: `^network inspect --format \{\{\.ID\}\} \{\{\.Driver\}\} app_main$`, Stdout: "net1 overlay\n"},
 		{Re: `^inspect --format \{\{if \.State\.Health\}\}`, Stdout: "healthy\n"},
-	}
+	}, probeAnswers(healthyProbe)...)
 }
 
-const verifyChecks = 22
+const verifyChecks = 25
 
 func TestVerifyHealthy(t *testing.T) {
 	spec, sealed := defaultSpec(t)
@@ -403,7 +403,7 @@ func TestWaitReportsTheCause(t *testing.T) {
 		t.Fatalf("error %v", err)
 	}
 	hints := strings.Join(failure.Hints(err), "\n")
-	if !strings.Contains(hints, "last task error: task: non-zero exit (1)") || !strings.Contains(hints, "Bad file format reading the append only file") {
+	if !strings.Contains(hints, "cause: task t1: task: non-zero exit (1)") || !strings.Contains(hints, "Bad file format reading the append only file") {
 		t.Fatalf("hints %q", hints)
 	}
 	if len(lines) != 1 || lines[0] != "svc: task starting" {

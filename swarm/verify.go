@@ -1,6 +1,7 @@
 package swarm
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -49,11 +50,20 @@ func Verify(d *Docker, spec *generator.Spec, sealed []byte) ([]Check, error) {
 	if svc == nil {
 		return nil, failure.Errorf("service %s does not exist", service).Hint("deploy it first: stackgen deploy")
 	}
-	cid, err := RunningContainer(d, service)
-	if err != nil {
+	task, cid, err := runningTask(d, service)
+	remote := errors.Is(err, errNotOnThisNode)
+	if err != nil && !remote {
 		return nil, notConvergedError{err}
 	}
+	// What the application sees, from wherever Swarm runs the job; and, when another node runs the
+	// task, what verify cannot ask the container itself.
+	p, perr := runProbe(d, spec, sealed, liveImage(svc))
 	var c checks
+	if remote {
+		rc := remoteContainerChecks(p, perr, spec, task)
+		c = append(c, rc[:len(rc)-1]...)
+		return finishVerify(d, c, svc, spec, sealed, rc[len(rc)-1], p, perr), nil
+	}
 	pong, err := redisCLI(d, cid, true, "ping")
 	c.add(err == nil && pong == "PONG", "PING with the password answers PONG", orErr(pong, err))
 	noauth, err := redisCLI(d, cid, false, "ping")
@@ -81,6 +91,14 @@ func Verify(d *Docker, spec *generator.Spec, sealed []byte) ([]Check, error) {
 	}
 	aof, err := d.Run(nil, "exec", cid, "/bin/sh", "-c", `for f in /data/appendonly.aof /data/appendonlydir; do [ -e "$f" ] && echo "$f"; done; true`)
 	c.add(err == nil && strings.TrimSpace(aof) != "", "an AOF exists in /data", orErr(strings.Join(strings.Fields(aof), " "), err))
+	health, err := d.Run(nil, "inspect", "--format", "{{if .State.Health}}{{.State.Health.Status}}{{end}}", cid)
+	healthCheck := Check{OK: err == nil && strings.TrimSpace(health) == "healthy", What: "health status is healthy", Observed: orErr(strings.TrimSpace(health), err)}
+	return finishVerify(d, c, svc, spec, sealed, healthCheck, p, perr), nil
+}
+
+// finishVerify adds the checks that read the service, not the container, then the network's and
+// drift's.
+func finishVerify(d *Docker, c checks, svc *Service, spec *generator.Spec, sealed []byte, health Check, p probe, perr error) []Check {
 	c.add(len(svc.Endpoint.Ports) == 0, "the service publishes no ports", fmt.Sprintf("%d published", len(svc.Endpoint.Ports)))
 	lim, _ := generator.DockerBytes(spec.Memory.Limit)
 	res, _ := generator.DockerBytes(spec.Memory.Reservation)
@@ -103,9 +121,9 @@ func Verify(d *Docker, spec *generator.Spec, sealed []byte) ([]Check, error) {
 		}
 	}
 	c.add(mounted == "volume "+spec.VolumeName(), "volume "+spec.VolumeName()+" at /data", orErr(mounted, nil))
-	health, err := d.Run(nil, "inspect", "--format", "{{if .State.Health}}{{.State.Health.Status}}{{end}}", cid)
-	c.add(err == nil && strings.TrimSpace(health) == "healthy", "health status is healthy", orErr(strings.TrimSpace(health), err))
-	return append(c, drift(svc, spec, sealed)...), nil
+	c = append(c, health)
+	c = append(c, networkChecks(p, perr, spec, endpointMode(svc))...)
+	return append(c, drift(svc, spec, sealed)...)
 }
 
 // RestartTest writes a marker key, forces a restart (docker service update --force), waits for

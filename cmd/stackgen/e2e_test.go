@@ -52,15 +52,33 @@ func requireEngine(t *testing.T) {
 	if out, err := shErr(nil, "docker", "info", "--format", "{{.ServerVersion}}"); err != nil {
 		t.Skipf("end-to-end: `docker info` does not answer, so there is no engine to deploy to: %s", strings.TrimSpace(out))
 	}
-	for _, tool := range []string{"redis-server", "redis-cli", "busybox"} {
+	for _, tool := range []string{"redis-server", "redis-cli", "busybox", "flock"} {
 		if _, err := exec.LookPath(tool); err != nil {
-			t.Fatalf("end-to-end: %s is not on PATH; the test image is built from it (apt-get install -y redis-server busybox-static, or make test)", tool)
+			t.Fatalf("end-to-end: %s is not on PATH; the test image is built from it (apt-get install -y redis-server busybox-static util-linux, or make test)", tool)
 		}
 	}
 }
 
-// buildImage assembles the test image's root filesystem as a tar stream and imports it.
+// buildImage assembles the test image's root filesystem and imports it into the default engine.
 func buildImage(t *testing.T) {
+	t.Helper()
+	importImage(t, nil, imageTar(t))
+}
+
+// importImage imports the root filesystem tar as the test image, through docker with global flags
+// host (such as -H unix:///...).
+func importImage(t *testing.T, host []string, rootfs []byte) {
+	t.Helper()
+	sh(t, rootfs, "docker", append(append([]string{}, host...), "import",
+		"--change", `ENTRYPOINT ["docker-entrypoint.sh"]`,
+		"--change", `CMD ["redis-server"]`,
+		"--change", "WORKDIR /data",
+		"--change", "ENV PATH=/usr/local/bin:/usr/bin:/bin",
+		"-", e2eImage)...)
+}
+
+// imageTar is the test image's root filesystem as a tar stream.
+func imageTar(t *testing.T) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	tw := tar.NewWriter(&buf)
@@ -109,7 +127,9 @@ func buildImage(t *testing.T) {
 		addFile(dst, data, 0o755)
 	}
 	libRe := regexp.MustCompile(`(/\S+\.so[^\s]*)`)
-	for _, bin := range []string{"redis-server", "redis-cli"} {
+	// flock: the wrapper holds /data's lock with it. Debian's busybox-static has no flock applet, so
+	// util-linux's is added, as the Debian Redis images have it (Alpine's busybox has the applet).
+	for _, bin := range []string{"redis-server", "redis-cli", "flock"} {
 		path, _ := exec.LookPath(bin)
 		addHostFile(path, "/usr/bin/"+bin)
 		for _, m := range libRe.FindAllString(sh(t, nil, "ldd", path), -1) {
@@ -118,7 +138,7 @@ func buildImage(t *testing.T) {
 	}
 	bb, _ := exec.LookPath("busybox")
 	addHostFile(bb, "/bin/busybox")
-	for _, applet := range []string{"sh", "cat", "id", "find", "chown", "su", "ls", "grep", "sleep", "env"} {
+	for _, applet := range []string{"sh", "cat", "id", "find", "chown", "su", "ls", "grep", "sleep", "env", "timeout", "tr", "sed"} {
 		name := "bin/" + applet
 		added[name] = true
 		if err := tw.WriteHeader(&tar.Header{Typeflag: tar.TypeSymlink, Name: name, Linkname: "busybox"}); err != nil {
@@ -138,12 +158,7 @@ func buildImage(t *testing.T) {
 	if err := tw.Close(); err != nil {
 		t.Fatal(err)
 	}
-	sh(t, buf.Bytes(), "docker", "import",
-		"--change", `ENTRYPOINT ["docker-entrypoint.sh"]`,
-		"--change", `CMD ["redis-server"]`,
-		"--change", "WORKDIR /data",
-		"--change", "ENV PATH=/usr/local/bin:/usr/bin:/bin",
-		"-", e2eImage)
+	return buf.Bytes()
 }
 
 // swarm makes sure this engine is a Swarm manager, and leaves afterwards only if it made it one.
@@ -310,7 +325,7 @@ password:
 	verifyArgs := []string{"verify", "--restart-test", "--wait", "90s", "--constraint", "node.labels." + label + " == true", x.spec}
 	out = x.must(verifyArgs...)
 	t.Logf("verify --restart-test:\n%s", out)
-	if strings.Contains(out, "FAIL") || strings.Count(out, "ok  ") != 26 {
+	if strings.Contains(out, "FAIL") || strings.Count(out, "ok  ") != 29 {
 		t.Fatalf("verify:\n%s", out)
 	}
 
@@ -356,9 +371,9 @@ password:
 	scan.finish(t)
 	x.must("verify", "--constraint", "node.labels."+label+" == true", x.spec)
 
-	// Drift: a port published by hand is a failed check, and verify exits 1. (Publishing attaches the
-	// task to the ingress network, so Swarm replaces the task; --detach=false waits for that.)
-	sh(t, nil, "docker", "service", "update", "--detach=false", "--quiet", "--publish-add", "published=16379,target=6379", x.stack+"_redis")
+	// Drift: a port published by hand is a failed check, and verify exits 1. (A dnsrr service can
+	// publish in host mode only; Swarm replaces the task; --detach=false waits for that.)
+	sh(t, nil, "docker", "service", "update", "--detach=false", "--quiet", "--publish-add", "mode=host,published=16379,target=6379", x.stack+"_redis")
 	code, out, errs = x.stackgen("verify", "--constraint", "node.labels."+label+" == true", x.spec)
 	if code != 1 || !strings.Contains(out, "FAIL  the service publishes no ports  (1 published)") || strings.Count(out, "FAIL") != 1 {
 		t.Fatalf("verify of a service that publishes a port: exit %d, want 1 and one FAIL\n%s%s", code, out, errs)
