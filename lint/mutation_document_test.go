@@ -244,6 +244,14 @@ func TestServicesOrder(t *testing.T) {
 	if len(d.Services) != 2 || d.Services[0].Name != "z" || d.Services[1].Name != "a" {
 		t.Errorf("services %v, want z then a (file order)", d.Services)
 	}
+	// one line (flow style): file order is column order, kept by the stable sort
+	d, err = Load("f.yml", []byte("services: {z: {image: a}, a: {image: b}, m: {image: c}}\n"), nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Services) != 3 || d.Services[0].Name != "z" || d.Services[1].Name != "a" || d.Services[2].Name != "m" {
+		t.Errorf("flow services %v, want z, a, m", d.Services)
+	}
 	if d, _ := Load("f.yml", []byte("services: [a]\n"), nil, 0); len(d.Services) != 0 {
 		t.Error("services as a list has services")
 	}
@@ -324,5 +332,28 @@ func TestLookupExact(t *testing.T) {
 		if got != tc.want || (k != nil) != tc.key {
 			t.Errorf("lookupExact(%q) = %q (key %v), want %q (key %v)", tc.path, got, k != nil, tc.want, tc.key)
 		}
+	}
+}
+
+// TestMergeParentFromMiddleFile: a merged node no file defines (the second port of a list two files
+// append to) takes its parent's position from the last file that has the parent, not simply the last
+// file.
+func TestMergeParentFromMiddleFile(t *testing.T) {
+	files := []string{"a.yml", "b.yml", "c.yml"}
+	datas := [][]byte{
+		[]byte("services:\n  a:\n    image: a:1\n    ports: [\"1:1\"]\n"),
+		[]byte("services:\n  a:\n    ports:\n      - \"2:2\"\n"),
+		[]byte("services:\n  b:\n    image: b:1\n"),
+	}
+	d, err := Merge(files, datas, nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ports := Get(d.Root, "services", "a", "ports")
+	if ports == nil || len(ports.Content) != 2 {
+		t.Fatalf("merged ports %v", ports)
+	}
+	if f, l, c := d.pos(ports.Content[1]); f != "b.yml" || l != 4 || c != 7 {
+		t.Errorf("second port at %s:%d:%d, want b.yml:4:7 (its parent in b.yml)", f, l, c)
 	}
 }
