@@ -151,9 +151,35 @@ func TestDockerSubstitute(t *testing.T) {
 	if _, err := dockerSubstitute("${U:?m} $A", lookup); err != nil {
 		t.Errorf("later variable: %v", err)
 	}
-	for in, want := range map[string]bool{"$A ${B:-x} $$": true, "a $ b": false, "${}": false, "x": true} {
+	for in, want := range map[string]bool{"$A ${B:-x} $$": true, "a $ b": false, "$A $ b": false, "${}": false, "x": true} {
 		if got := dockerInterpolation(in); got != want {
 			t.Errorf("dockerInterpolation(%q) = %v", in, got)
 		}
+	}
+}
+
+// TestParseIgnoresEdges: which "#" starts an ignore, a note right after the word, and a file that is
+// one long line.
+func TestParseIgnoresEdges(t *testing.T) {
+	for _, tc := range []struct {
+		line string
+		ids  []string // nil: no ignore parsed
+	}{
+		{"b: x# stackgen:ignore GN401 -- r", nil},                // "#" inside a plain scalar
+		{"b: 1\t#stackgen:ignore GN401 -- r", []string{"GN401"}}, // after a tab
+		{"#stackgen:ignore GN401 -- r", []string{"GN401"}},       // at line start
+		{"b: 1 # stackgen:ignore # only a note", []string{}},     // a further comment at once
+	} {
+		igs := parseIgnores("f", []byte(tc.line+"\n"))
+		switch {
+		case tc.ids == nil && len(igs) != 0:
+			t.Errorf("%q: parsed %+v, want no ignore", tc.line, igs[0])
+		case tc.ids != nil && (len(igs) != 1 || len(igs[0].ids) != len(tc.ids) || (len(tc.ids) > 0 && igs[0].ids[0] != tc.ids[0])):
+			t.Errorf("%q: parsed %d ignores %+v, want IDs %q", tc.line, len(igs), igs, tc.ids)
+		}
+	}
+	long := "a: " + strings.Repeat("x", 70000) + " # stackgen:ignore GN401 -- long line, no final newline"
+	if igs := parseIgnores("f", []byte(long)); len(igs) != 1 {
+		t.Errorf("a %d-byte single line: %d ignores, want 1", len(long), len(igs))
 	}
 }
