@@ -1,3 +1,8 @@
+//go:build !mutation
+
+// TestCorpusParity runs the real docker binary twice per corpus file (about 100 s in all);
+// mutation testing (gremlins --tags mutation) leaves it out. See docker_oracle_test.go.
+
 package lint
 
 import (
@@ -14,10 +19,6 @@ import (
 	"testing"
 	"time"
 )
-
-// corpusDir is where CI places the shared corpus: shared/ beside the clone, so ../shared/corpus from
-// the repository root and ../../shared/corpus from this package's directory.
-const corpusDir = "../../shared/corpus/realworld"
 
 // dockerVerdict is what the real docker CLI says about one file, judged alone in an empty directory
 // with an empty environment.
@@ -116,11 +117,6 @@ func stackgenVerdict(dir, name string, data []byte) (rejected bool, errs []Findi
 	sort.Strings(ignored)
 	return rejected, errs, ignored, nil
 }
-
-// daemonSide are the Swarm rules whose problem the docker client lets through and the daemon
-// refuses at deploy time (undefined references, object names, placement constraints); docker stack
-// config cannot see them.
-var daemonSide = map[string]bool{"SW107": true, "SW108": true, "SW114": true}
 
 var ignoredMsgRe = regexp.MustCompile(`: ([a-z_]+) is ignored by docker stack deploy`)
 

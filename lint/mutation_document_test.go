@@ -1,0 +1,359 @@
+package lint
+
+import (
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+
+	"go.yaml.in/yaml/v4"
+)
+
+// Tests of the document model's edges, written against mutants gremlins found alive or unreached.
+
+func TestParseLimits(t *testing.T) {
+	ok := "a: 1\n"
+	for _, tc := range []struct {
+		name string
+		data string
+		max  int
+		want string // "" when the file loads
+	}{
+		{"exactly the limit", ok, len(ok), ""},
+		{"one byte over", ok, len(ok) - 1, "larger than the 4-byte limit"},
+		{"NUL first", "\x00a: 1\n", 0, "not UTF-8"},
+		{"NUL later", "a: \x001\n", 0, "not UTF-8"},
+		{"DEL", "a: b\n\x7f: 1\n", 0, "2:1: control characters"},
+		{"C1 0x9f", "a: \u009f\n", 0, "1:4: control characters"},
+		{"C1 0x80", "ab: c\u0080\n", 0, "1:6: control characters"},
+		{"NEL is fine", "a: \"x\u0085y\"\n", 0, ""},
+		{"just below DEL", "a: ~\n", 0, ""},
+		{"just above C1", "a: \u00a0x\n", 0, ""},
+		{"blank", " \n\t\n", 0, "file is empty"},
+		{"no document", "# only a comment\n", 0, "holds no YAML document"},
+		{"list", "- a\n", 0, "1:1: the top level must be a mapping"},
+		{"syntax", "a: [\n", 0, "f.yml:"},
+		{"bad tag", "a: !!int abc\n", 0, "1:4: cannot decode !!str `abc` as a !!int"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Load("f.yml", []byte(tc.data), nil, tc.max)
+			switch {
+			case tc.want == "" && err != nil:
+				t.Fatalf("Load: %v", err)
+			case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
+				t.Fatalf("Load: %v, want an error containing %q", err, tc.want)
+			}
+			var ie *InputError
+			if err != nil && !errors.As(err, &ie) {
+				t.Fatalf("%T is not an *InputError", err)
+			}
+		})
+	}
+}
+
+func TestDefaultMaxSize(t *testing.T) {
+	big := "a: \"" + strings.Repeat("x", MaxFileSize) + "\"\n"
+	if _, err := Load("f.yml", []byte(big), nil, 0); err == nil || !strings.Contains(err.Error(), "4194304-byte limit") {
+		t.Fatalf("Load of %d bytes with the default limit: %v", len(big), err)
+	}
+	if _, err := Load("f.yml", []byte(big), nil, -1); err == nil {
+		t.Fatal("a negative limit is not the default")
+	}
+}
+
+func TestInputErrorText(t *testing.T) {
+	if got := (&InputError{File: "f", Line: 1, Column: 2, Msg: "m"}).Error(); got != "f:1:2: m" {
+		t.Errorf("got %q", got)
+	}
+	if got := (&InputError{File: "f", Msg: "m"}).Error(); got != "f: m" {
+		t.Errorf("got %q", got)
+	}
+}
+
+func TestSecondDocumentIgnoredAfterError(t *testing.T) {
+	d, err := Load("f.yml", []byte("a: 1\n---\nb: 2\n---\n[\n"), nil, 0)
+	if err != nil {
+		t.Fatalf("a broken third document must not stop the first: %v", err)
+	}
+	if len(d.extraDo) != 1 {
+		t.Errorf("%d extra documents, want 1", len(d.extraDo))
+	}
+}
+
+func TestDockerVersion(t *testing.T) {
+	for in, want := range map[string]string{
+		"services: {}\n":          "3.13",
+		"version: \"\"\n":         "3.13",
+		"version: \"3\"\n":        "3.13",
+		"version: 3\n":            "3.13",
+		"version: 3.80\n":         "3.8",
+		"version: \"3.80\"\n":     "3.80",
+		"version: ~\n":            "<nil>",
+		"version: [3]\n":          "(not a scalar)",
+		"version: \"3.7\"\n":      "3.7",
+		"version: !!float 3.50\n": "3.5",
+	} {
+		var doc yaml.Node
+		if err := yaml.Unmarshal([]byte(in), &doc); err != nil {
+			t.Fatal(err)
+		}
+		if got := dockerVersion(doc.Content[0]); got != want {
+			t.Errorf("dockerVersion(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestDockerTags(t *testing.T) {
+	for in, want := range map[string]string{
+		"a: !foo 1\n":             "",
+		"a: !!str 1\n":            "",
+		"a: !!float 1\n":          "",
+		"a: !!int 1.5\n":          "cannot decode !!float `1.5` as a !!int",
+		"a: !!int \"1\"\n":        "cannot decode !!str `1` as a !!int",
+		"a: !!bool yes\n":         "cannot decode !!str `yes` as a !!bool",
+		"a: !!binary aGk=\n":      "",
+		"a: [b, !!int x]\n":       "1:8: cannot decode !!str `x` as a !!int",
+		"a: {b: {c: !!null x}}\n": "cannot decode !!str `x` as a !!null",
+		"a: !!int 1\n":            "",
+		"a: !!map {}\n":           "",
+	} {
+		_, err := Load("f.yml", []byte(in), nil, 0)
+		if (err == nil) != (want == "") || (err != nil && !strings.Contains(err.Error(), want)) {
+			t.Errorf("Load(%q) = %v, want %q", in, err, want)
+		}
+	}
+	d, err := Load("f.yml", []byte("a: !foo 1\n"), nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, v := Field(d.Root, "a"); v.Tag != "!!str" {
+		t.Errorf("a local tag leaves %q, want !!str", v.Tag)
+	}
+	deep := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: "x", Style: yaml.TaggedStyle}
+	for i := 0; i < 10002; i++ {
+		deep = &yaml.Node{Kind: yaml.SequenceNode, Content: []*yaml.Node{deep}}
+	}
+	if err := dockerTags(deep, 0); err != nil {
+		t.Errorf("dockerTags walks past its depth bound: %v", err)
+	}
+	if err := dockerTags(deep.Content[0].Content[0], 0); err == nil {
+		t.Error("dockerTags stops short of depth 10000")
+	}
+}
+
+func TestShellWords(t *testing.T) {
+	for in, want := range map[string][]string{
+		"":             nil,
+		"a  b\tc\nd":   {"a", "b", "c", "d"},
+		`'a b' "c d"`:  {"a b", "c d"},
+		`''`:           {""},
+		`a\ b`:         {"a b"},
+		`'a\b'`:        {`a\b`},
+		`"a\"b"`:       {`a"b`},
+		`a\`:           {`a\`},
+		`"it's"`:       {"it's"},
+		`x'y'z`:        {"xyz"},
+		"a \\\n b":     {"a", "\n", "b"},
+		" lead trail ": {"lead", "trail"},
+	} {
+		if got := shellWords(in); !reflect.DeepEqual(got, want) {
+			t.Errorf("shellWords(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestStrsAndStr(t *testing.T) {
+	d, err := Load("f.yml", []byte("a: [\"$X\", y]\nb: \"p $X 'q r'\"\nc: {k: v}\nd: \"${Y:?boom}\"\ne: &e \"$X\"\nf: *e\n"), func(k string) (string, bool) {
+		if k == "X" {
+			return "1", true
+		}
+		return "", false
+	}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	get := func(k string) *yaml.Node { _, v := Field(d.Root, k); return v }
+	if got := d.Strs(get("a")); !reflect.DeepEqual(got, []string{"1", "y"}) {
+		t.Errorf("Strs(a) = %q", got)
+	}
+	if got := d.Strs(get("b")); !reflect.DeepEqual(got, []string{"p", "1", "q r"}) {
+		t.Errorf("Strs(b) = %q", got)
+	}
+	if got := d.Strs(get("c")); got != nil {
+		t.Errorf("Strs(mapping) = %q", got)
+	}
+	if got := d.Strs(nil); got != nil {
+		t.Errorf("Strs(nil) = %q", got)
+	}
+	if got := d.Str(get("c")); got != "" {
+		t.Errorf("Str(mapping) = %q", got)
+	}
+	if got := d.Str(get("f")); got != "1" {
+		t.Errorf("Str(alias) = %q", got)
+	}
+	v, err := d.interpolate(get("d"))
+	if err == nil || v != "${Y:?boom}" {
+		t.Errorf("interpolate of a failing substitution = %q, %v; want the raw value and an error", v, err)
+	}
+	if v2, err2 := d.interpolate(get("d")); v2 != v || err2 == nil {
+		t.Errorf("second interpolate = %q, %v", v2, err2)
+	}
+	nd, _ := Load("f.yml", []byte("a: \"$X\"\n"), nil, 0)
+	_, a := Field(nd.Root, "a")
+	if got := nd.Str(a); got != "" {
+		t.Errorf("Str with no env = %q, want empty", got)
+	}
+}
+
+func TestGetAndWalk(t *testing.T) {
+	d, err := Load("f.yml", []byte("a:\n  b:\n    c: 1\n  l: [x, {y: z}]\n"), nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := Get(d.Root, "a", "b", "c"); n == nil || n.Value != "1" {
+		t.Errorf("Get a.b.c = %v", n)
+	}
+	if n := Get(d.Root, "a", "x", "c"); n != nil {
+		t.Errorf("Get a.x.c = %v", n)
+	}
+	var vals []string
+	walkScalars(d.Root, func(n *yaml.Node) { vals = append(vals, n.Value) })
+	if !reflect.DeepEqual(vals, []string{"1", "x", "z"}) {
+		t.Errorf("walkScalars = %q", vals)
+	}
+}
+
+func TestPos(t *testing.T) {
+	d, err := Load("f.yml", []byte("a:\n  b: 1\n"), nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f, l, c := d.pos(nil); f != "f.yml" || l != 1 || c != 1 {
+		t.Errorf("pos(nil) = %s:%d:%d", f, l, c)
+	}
+	if f, l, c := d.pos(Get(d.Root, "a", "b")); f != "f.yml" || l != 2 || c != 6 {
+		t.Errorf("pos(b) = %s:%d:%d", f, l, c)
+	}
+}
+
+func TestServicesOrder(t *testing.T) {
+	d, err := Load("f.yml", []byte("services:\n  z: {image: a}\n  a: {image: b}\n"), nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Services) != 2 || d.Services[0].Name != "z" || d.Services[1].Name != "a" {
+		t.Errorf("services %v, want z then a (file order)", d.Services)
+	}
+	// one line (flow style): file order is column order, kept by the stable sort
+	d, err = Load("f.yml", []byte("services: {z: {image: a}, a: {image: b}, m: {image: c}}\n"), nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Services) != 3 || d.Services[0].Name != "z" || d.Services[1].Name != "a" || d.Services[2].Name != "m" {
+		t.Errorf("flow services %v, want z, a, m", d.Services)
+	}
+	if d, _ := Load("f.yml", []byte("services: [a]\n"), nil, 0); len(d.Services) != 0 {
+		t.Error("services as a list has services")
+	}
+}
+
+// TestMergePositions: each merged node points at the last file that defines its path, a node no
+// file defines at its parent, and a mapping at its key.
+func TestMergePositions(t *testing.T) {
+	base := []byte("version: \"3.8\"\nservices:\n  a:\n    image: a:1\n    ports: [\"1:1\"]\n")
+	over := []byte("services:\n  a:\n    image: a:2\n    ports: [\"2:2\"]\n  b:\n    image: b:1\n")
+	d, err := Merge([]string{"base.yml", "over.yml"}, [][]byte{base, over}, nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check := func(n *yaml.Node, file string, line, col int) {
+		t.Helper()
+		if n == nil {
+			t.Fatal("no node")
+		}
+		if f, l, c := d.pos(n); f != file || l != line || c != col {
+			t.Errorf("node %q at %s:%d:%d, want %s:%d:%d", n.Value, f, l, c, file, line, col)
+		}
+	}
+	check(Get(d.Root, "services", "a", "image"), "over.yml", 3, 12)
+	check(Get(d.Root, "version"), "base.yml", 1, 10)
+	check(Get(d.Root, "services", "b"), "over.yml", 5, 3)
+	check(Get(d.Root, "services", "a"), "over.yml", 2, 3)
+	ports := Get(d.Root, "services", "a", "ports")
+	// Positions follow the path: ports.0 is in over.yml; ports.1 is not, so it takes its parent's.
+	check(ports.Content[0], "over.yml", 4, 13)
+	check(ports.Content[1], "over.yml", 4, 12)
+	k, _ := Field(Get(d.Root, "services"), "b")
+	check(k, "over.yml", 5, 3)
+	if d.versionMismatch != "version mismatched between two composefiles : 3.8 and 3.13" || d.versionMismatchNode != Get(d.Root, "version") {
+		t.Errorf("version mismatch %q at %v", d.versionMismatch, d.versionMismatchNode)
+	}
+	// no version key in the merge: the mismatch is reported at the root
+	d2, err := Merge([]string{"a.yml", "b.yml", "c.yml"}, [][]byte{[]byte("services: {}\n"), []byte("services: {}\n"), []byte("version: \"3.7\"\n")}, nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d2.versionMismatch != "version mismatched between two composefiles : 3.13 and 3.7" {
+		t.Errorf("mismatch %q", d2.versionMismatch)
+	}
+	same, _ := Merge([]string{"a.yml", "b.yml"}, [][]byte{[]byte("version: \"3.8\"\n"), []byte("version: \"3.8\"\n")}, nil, 0)
+	if same.versionMismatch != "" {
+		t.Errorf("same versions mismatch: %q", same.versionMismatch)
+	}
+	if _, err := Merge([]string{"a.yml", "b.yml"}, [][]byte{[]byte("a: 1\n"), []byte("- x\n")}, nil, 0); err == nil || !strings.Contains(err.Error(), "b.yml") {
+		t.Errorf("Merge with a bad second file: %v", err)
+	}
+}
+
+func TestLookupExact(t *testing.T) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal([]byte("a: [x, {b: y}]\nc: z\n"), &doc); err != nil {
+		t.Fatal(err)
+	}
+	root := doc.Content[0]
+	for _, tc := range []struct {
+		path []string
+		want string
+		key  bool
+	}{
+		{[]string{"a", "1", "b"}, "y", true},
+		{[]string{"a", "0"}, "x", false},
+		{[]string{"a", "2"}, "", false},
+		{[]string{"a", "-1"}, "", false},
+		{[]string{"a", "q"}, "", false},
+		{[]string{"c", "d"}, "", false},
+		{[]string{"nope"}, "", false},
+	} {
+		v, k := lookupExact(root, tc.path)
+		got := ""
+		if v != nil {
+			got = v.Value
+		}
+		if got != tc.want || (k != nil) != tc.key {
+			t.Errorf("lookupExact(%q) = %q (key %v), want %q (key %v)", tc.path, got, k != nil, tc.want, tc.key)
+		}
+	}
+}
+
+// TestMergeParentFromMiddleFile: a merged node no file defines (the second port of a list two files
+// append to) takes its parent's position from the last file that has the parent, not simply the last
+// file.
+func TestMergeParentFromMiddleFile(t *testing.T) {
+	files := []string{"a.yml", "b.yml", "c.yml"}
+	datas := [][]byte{
+		[]byte("services:\n  a:\n    image: a:1\n    ports: [\"1:1\"]\n"),
+		[]byte("services:\n  a:\n    ports:\n      - \"2:2\"\n"),
+		[]byte("services:\n  b:\n    image: b:1\n"),
+	}
+	d, err := Merge(files, datas, nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ports := Get(d.Root, "services", "a", "ports")
+	if ports == nil || len(ports.Content) != 2 {
+		t.Fatalf("merged ports %v", ports)
+	}
+	if f, l, c := d.pos(ports.Content[1]); f != "b.yml" || l != 4 || c != 7 {
+		t.Errorf("second port at %s:%d:%d, want b.yml:4:7 (its parent in b.yml)", f, l, c)
+	}
+}

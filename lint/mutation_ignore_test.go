@@ -1,0 +1,185 @@
+package lint
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// Tests of inline ignores and of Docker's variable substitution, written against mutants gremlins
+// left alive or unreached.
+
+func TestParseIgnores(t *testing.T) {
+	data := "a: 1 # stackgen:ignore GN401, RD301 -- why # more\n" +
+		"# stackgen:ignore SW101\n" +
+		"b: \"x#stackgen:ignore GN401 -- quoted\"\n" +
+		"\t# stackgen:ignore\tPL201 --  r  \n"
+	igs := parseIgnores("f", []byte(data))
+	if len(igs) != 3 {
+		t.Fatalf("%d ignores, want 3", len(igs))
+	}
+	type got struct {
+		line, col  int
+		ids        []string
+		reason     string
+		standalone bool
+	}
+	want := []got{{1, 6, []string{"GN401", "RD301"}, "why", false}, {2, 1, []string{"SW101"}, "", true}, {4, 2, []string{"PL201"}, "r", true}}
+	for i, ig := range igs {
+		if g := (got{ig.line, ig.column, ig.ids, ig.reason, ig.standalone}); !reflect.DeepEqual(g, want[i]) {
+			t.Errorf("ignore %d = %+v, want %+v", i, g, want[i])
+		}
+	}
+	if parseIgnores("f", []byte("a: 1\n")) != nil {
+		t.Error("ignores without the word")
+	}
+}
+
+func TestApplyIgnores(t *testing.T) {
+	yml := "services:\n" +
+		"  a:\n" +
+		"    image: redis # stackgen:ignore GN401 -- pinned by digest elsewhere\n" +
+		"  b:\n" +
+		"    # stackgen:ignore GN401 -- test\n" +
+		"    image: redis\n" +
+		"  c:\n" +
+		"    image: redis # stackgen:ignore GN401\n" +
+		"  d:\n" +
+		"    image: x:1 # stackgen:ignore GN401 -- nothing here\n" +
+		"    # stackgen:ignore ZZ999 -- unknown\n" +
+		"    # stackgen:ignore -- no id\n" +
+		"    image2: x # stackgen:ignore GN401 -- trailing covers only its line\n" +
+		"  e:\n" +
+		"    image: redis\n"
+	d, err := Load("f.yml", []byte(yml), nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pol := DefaultPolicy()
+	found := []Finding{
+		{Rule: "GN401", File: "f.yml", Line: 3}, {Rule: "GN401", File: "f.yml", Line: 6}, {Rule: "GN401", File: "f.yml", Line: 8},
+		{Rule: "GN401", File: "f.yml", Line: 14}, {Rule: "GN401", File: "f.yml", Line: 15}, {Rule: "GN401", File: "other.yml", Line: 3},
+		{Rule: "RD301", File: "f.yml", Line: 3},
+	}
+	meta := d.applyIgnores(&found, pol, false)
+	var kept []int
+	for _, f := range found {
+		kept = append(kept, f.Line)
+	}
+	if !reflect.DeepEqual(kept, []int{8, 14, 15, 3, 3}) {
+		t.Errorf("kept findings on lines %v", kept)
+	}
+	var got []string
+	for _, f := range meta {
+		got = append(got, f.Rule+"@"+string(rune('0'+f.Line/10))+string(rune('0'+f.Line%10))+": "+f.Message)
+	}
+	want := []string{
+		`SG001@08: stackgen:ignore without a reason; add " -- why this is safe"`,
+		`SG002@10: stackgen:ignore "GN401" matches no finding on this line or the next; remove it`,
+		`SG003@11: stackgen:ignore names unknown rule "ZZ999"`,
+		`SG001@12: stackgen:ignore names no rule; write "# stackgen:ignore ID -- reason"`,
+		`SG002@13: stackgen:ignore "GN401" matches no finding on this line or the next; remove it`,
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("meta findings\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	for _, f := range meta {
+		if f.Column < 1 || f.EndLine != f.Line || f.EndColumn != f.Column || f.Severity == 0 {
+			t.Errorf("meta finding %+v", f)
+		}
+	}
+	// disabled: every ignore is SG004 and nothing is removed
+	d2, _ := Load("f.yml", []byte(yml), nil, 0)
+	found2 := []Finding{{Rule: "GN401", File: "f.yml", Line: 3}}
+	meta2 := d2.applyIgnores(&found2, pol, true)
+	if len(found2) != 1 || len(meta2) != 7 || meta2[0].Rule != "SG004" {
+		t.Errorf("disabled: %d kept, %d meta (%v)", len(found2), len(meta2), meta2)
+	}
+	// a policy that turns SG002 off silences it
+	off, err := ParsePolicy("p", []byte("rules:\n  SG002: off\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d3, _ := Load("f.yml", []byte(yml), nil, 0)
+	var none []Finding
+	for _, f := range d3.applyIgnores(&none, off, false) {
+		if f.Rule == "SG002" {
+			t.Errorf("SG002 while off: %+v", f)
+		}
+	}
+}
+
+func TestDockerSubstitute(t *testing.T) {
+	env := map[string]string{"A": "a", "E": ""}
+	lookup := func(k string) (string, bool) { v, ok := env[k]; return v, ok }
+	for in, want := range map[string]string{
+		"$$":         "$",
+		"x$A":        "xa",
+		"${A}y":      "ay",
+		"${U}":       "",
+		"${U:-d}":    "d",
+		"${E:-d}":    "d",
+		"${A:-d}":    "a",
+		"${U-d}":     "d",
+		"${E-d}":     "",
+		"${A-d}":     "a",
+		"$U-b":       "b",
+		"${E?m}":     "",
+		"${A:?m}":    "a",
+		"${A:-${B}}": "a}",
+		"${U:-${B}}": "${B}",
+		"$$A ${A}":   "$A a",
+	} {
+		got, err := dockerSubstitute(in, lookup)
+		if err != nil || got != want {
+			t.Errorf("dockerSubstitute(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	for in, msg := range map[string]string{
+		"${U:?m}": "required variable U is missing a value: m",
+		"${E:?m}": "required variable E is missing a value: m",
+		"${U?m}":  "required variable U is missing a value: m",
+		"$ x":     `invalid template: "$ x"`,
+		"${1}":    `invalid template: "${1}"`,
+	} {
+		_, err := dockerSubstitute(in, lookup)
+		if err == nil || !strings.Contains(err.Error(), msg) {
+			t.Errorf("dockerSubstitute(%q) error %v, want %q", in, err, msg)
+		}
+	}
+	// a later variable clears an earlier error, as in docker/cli
+	if _, err := dockerSubstitute("${U:?m} $A", lookup); err != nil {
+		t.Errorf("later variable: %v", err)
+	}
+	for in, want := range map[string]bool{"$A ${B:-x} $$": true, "a $ b": false, "$A $ b": false, "${}": false, "x": true} {
+		if got := dockerInterpolation(in); got != want {
+			t.Errorf("dockerInterpolation(%q) = %v", in, got)
+		}
+	}
+}
+
+// TestParseIgnoresEdges: which "#" starts an ignore, a note right after the word, and a file that is
+// one long line.
+func TestParseIgnoresEdges(t *testing.T) {
+	for _, tc := range []struct {
+		line string
+		ids  []string // nil: no ignore parsed
+	}{
+		{"b: x# stackgen:ignore GN401 -- r", nil},                // "#" inside a plain scalar
+		{"b: 1\t#stackgen:ignore GN401 -- r", []string{"GN401"}}, // after a tab
+		{"#stackgen:ignore GN401 -- r", []string{"GN401"}},       // at line start
+		{"b: 1 # stackgen:ignore # only a note", []string{}},     // a further comment at once
+	} {
+		igs := parseIgnores("f", []byte(tc.line+"\n"))
+		switch {
+		case tc.ids == nil && len(igs) != 0:
+			t.Errorf("%q: parsed %+v, want no ignore", tc.line, igs[0])
+		case tc.ids != nil && (len(igs) != 1 || len(igs[0].ids) != len(tc.ids) || (len(tc.ids) > 0 && igs[0].ids[0] != tc.ids[0])):
+			t.Errorf("%q: parsed %d ignores %+v, want IDs %q", tc.line, len(igs), igs, tc.ids)
+		}
+	}
+	long := "a: " + strings.Repeat("x", 70000) + " # stackgen:ignore GN401 -- long line, no final newline"
+	if igs := parseIgnores("f", []byte(long)); len(igs) != 1 {
+		t.Errorf("a %d-byte single line: %d ignores, want 1", len(long), len(igs))
+	}
+}

@@ -1,0 +1,95 @@
+package lint_test
+
+import (
+	"regexp"
+	"strconv"
+	"testing"
+
+	"github.com/webvig/stackgen/lint"
+)
+
+// ruleMessages lints one stack file with the default policy and returns the messages of rule id,
+// each prefixed by its line.
+func ruleMessages(t *testing.T, yml, id string) []string {
+	t.Helper()
+	d, err := lint.Load("f.yml", []byte(yml), noEnv, 0)
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	var out []string
+	for _, f := range lint.Run([]*lint.Document{d}, lint.Options{}).Findings {
+		if f.Rule == id {
+			out = append(out, strconv.Itoa(f.Line)+": "+f.Message)
+		}
+	}
+	return out
+}
+
+// TestRedisRuleEdges: each case is one redis service and what one rule must say about it (want
+// empty: nothing). Written against mutants gremlins left alive in the Redis rules.
+func TestRedisRuleEdges(t *testing.T) {
+	const head = "version: \"3.8\"\nservices:\n  r:\n    image: redis:7\n"
+	for _, tc := range []struct {
+		name, svc, id, want string
+	}{
+		{"save off", `    command: [redis-server, --save, ""]`, "RD303", ""},
+		{"save one arg", `    command: [redis-server, --save, "900 1"]`, "RD303", `5: .*--save "900 1" as one argument`},
+		{"save pairs", `    command: [redis-server, --save, "900", "1", "300", "10"]`, "RD303", ""},
+		{"save odd", `    command: [redis-server, --save, "900", "1", "300"]`, "RD303", `not pairs of integers`},
+		{"save negative", `    command: [redis-server, --save, "-1", "1"]`, "RD303", `not pairs`},
+		{"save zero", `    command: [redis-server, --save, "0", "0"]`, "RD303", ""},
+		{"save word", `    command: [redis-server, --save, "x", "1"]`, "RD303", `not pairs`},
+		{"save bare", `    command: [redis-server, --save]`, "RD303", `not pairs`},
+		{"save tab", "    command: [redis-server, --save, \"900\\t1\"]", "RD303", `one argument`},
+		{"aof on", `    command: [redis-server, --appendonly, "YES"]`, "RD301", ""},
+		{"aof off", `    command: [redis-server, --appendonly, "no"]`, "RD301", `5: .*--appendonly no`},
+		{"aof missing", `    command: [redis-server]`, "RD301", `5: .*does not turn on AOF`},
+		{"aof conf", `    command: [redis-server, /r.conf]`, "RD301", ""},
+		{"fsync default", `    command: [redis-server]`, "RD302", ""},
+		{"fsync always", `    command: [redis-server, --appendfsync, Always]`, "RD302", `5: .*appendfsync always; the policy wants --appendfsync everysec`},
+		{"fsync conf", `    command: [redis-server, /r.conf]`, "RD302", ""},
+		{"maxmemory missing", `    command: [redis-server]`, "RD304", `5: .*sets no --maxmemory`},
+		{"maxmemory conf", `    command: [redis-server, /r.conf]`, "RD304", ""},
+		{"units decimal", `    command: [redis-server, --maxmemory, 100m]`, "RD305", `decimal \(100000000 bytes\); use binary units: 100mb`},
+		{"units binary", `    command: [redis-server, --maxmemory, 100mb]`, "RD305", ""},
+		{"units bad", `    command: [redis-server, --maxmemory, 1.5gb]`, "RD305", `--maxmemory "1.5gb" is not a size`},
+		{"units two", `    command: [redis-server, --maxmemory, 1gb, 2gb]`, "RD305", `"1gb 2gb" is not a size`},
+		{"headroom over", "    command: [redis-server, --maxmemory, 769mb]\n    deploy: {resources: {limits: {memory: 1G}}}", "RD306", `769mb is 75% of the 1G memory limit; keep it at most 75% \(768mb\)`},
+		{"headroom at", "    command: [redis-server, --maxmemory, 768mb]\n    deploy: {resources: {limits: {memory: 1G}}}", "RD306", ""},
+		{"headroom no limit", "    command: [redis-server, --maxmemory, 2gb]", "RD306", ""},
+		{"headroom zero limit", "    command: [redis-server, --maxmemory, 2gb]\n    deploy: {resources: {limits: {memory: \"0\"}}}", "RD306", ""},
+		{"headroom bad limit", "    command: [redis-server, --maxmemory, 2gb]\n    deploy: {resources: {limits: {memory: lots}}}", "RD306", ""},
+		{"headroom bad maxmemory", "    command: [redis-server, --maxmemory, x]\n    deploy: {resources: {limits: {memory: 1M}}}", "RD306", ""},
+		{"policy missing", `    command: [redis-server, --maxmemory, 1mb]`, "RD307", `5: .*without --maxmemory-policy`},
+		{"policy no maxmemory", `    command: [redis-server]`, "RD307", ""},
+		{"policy noeviction", `    command: [redis-server, --maxmemory, 1mb, --maxmemory-policy, NoEviction]`, "RD307", `uses maxmemory-policy noeviction`},
+		{"policy lru", `    command: [redis-server, --maxmemory, 1mb, --maxmemory-policy, allkeys-lru]`, "RD307", ""},
+		{"policy conf", `    command: [redis-server, /r.conf, --maxmemory, 1mb]`, "RD307", ""},
+		{"requirepass missing", `    command: [redis-server]`, "RD309", `5: .*has no --requirepass`},
+		{"requirepass empty", `    command: [redis-server, --requirepass, ""]`, "RD309", `--requirepass "" starts Redis without authentication`},
+		{"requirepass quotes", `    command: [redis-server, --requirepass, '""']`, "RD309", `without authentication`},
+		{"requirepass bare", `    command: [redis-server, --requirepass]`, "RD309", `without authentication`},
+		{"requirepass var", `    command: [redis-server, --requirepass, "$${PW}"]`, "RD309", ""},
+		{"requirepass conf", `    command: [redis-server, /r.conf]`, "RD309", ""},
+		{"literal requirepass", `    command: [redis-server, --requirepass, hunter2]`, "RD308", `literal password in --requirepass`},
+		{"cli -a", "    command: [redis-server, --requirepass, \"$$P\"]\n    healthcheck: {test: [CMD, redis-cli, -a, hunter2, ping]}", "RD308", `literal password after -a in healthcheck`},
+		{"cli -a var", "    command: [redis-server, --requirepass, \"$$P\"]\n    healthcheck: {test: [CMD, redis-cli, -a, \"$$P\", ping]}", "RD308", ""},
+		{"cli -a last", "    command: [redis-server, --requirepass, \"$$P\"]\n    healthcheck: {test: [CMD, redis-cli, ping, -a]}", "RD308", ""},
+		{"cli url", "    command: [redis-server, --requirepass, \"$$P\"]\n    healthcheck: {test: \"redis-cli -u redis://:pw@localhost ping\"}", "RD308", `URL with a literal password in healthcheck`},
+		{"env password", "    command: [redis-server, --requirepass, \"$$P\"]\n    environment: {REDIS_PASSWORD: pw, X_PASSWORD_FILE: /run/s, ALLOW_EMPTY_PASSWORD: \"yes\", Y_PASSWORD: \"$${V}\"}", "RD308", `sets REDIS_PASSWORD to a literal password`},
+		{"env list", "    command: [redis-server, --requirepass, \"$$P\"]\n    environment: [\"URL=redis://u:pw@h:6379\", \"A=1\"]", "RD308", `URL holds a URL with a literal password`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := ruleMessages(t, head+tc.svc+"\n", tc.id)
+			if tc.want == "" {
+				if len(got) != 0 {
+					t.Errorf("%s says %q, want nothing", tc.id, got)
+				}
+				return
+			}
+			if len(got) != 1 || !regexp.MustCompile(tc.want).MatchString(got[0]) {
+				t.Errorf("%s says %q, want one message matching %q", tc.id, got, tc.want)
+			}
+		})
+	}
+}

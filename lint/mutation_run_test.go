@@ -1,0 +1,127 @@
+package lint
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// Tests of the runner (lint.go), written against mutants gremlins found alive.
+
+func TestSyntaxErrorHasPosition(t *testing.T) {
+	_, err := Load("f.yml", []byte("a: 1\nb: [\n"), nil, 0)
+	ie, ok := err.(*InputError)
+	if !ok || ie.Line < 2 || ie.Column < 1 || strings.Contains(ie.Msg, "no YAML document") {
+		t.Fatalf("Load of broken YAML = %#v, want a syntax error with its position", err)
+	}
+}
+
+func TestReportfEnd(t *testing.T) {
+	d, err := Load("f.yml", []byte("a: abc\nb: \"q\"\nc: |\n  x\nd: [1]\n"), nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []Finding
+	p := &Pass{Doc: d, rule: &Rule{ID: "XX1", Severity: Warning}, out: &out}
+	for _, k := range []string{"a", "b", "c", "d"} {
+		_, v := Field(d.Root, k)
+		p.Reportf(v, "svc", "key %q", k)
+	}
+	p.Reportf(nil, "", "top")
+	want := [][4]int{{1, 4, 1, 7}, {2, 4, 2, 4}, {3, 4, 3, 4}, {5, 4, 5, 4}, {1, 1, 1, 1}}
+	for i, f := range out {
+		got := [4]int{f.Line, f.Column, f.EndLine, f.EndColumn}
+		if got != want[i] {
+			t.Errorf("finding %d (%s) at %v, want %v", i, f.Message, got, want[i])
+		}
+	}
+	if out[0].Message != `key "a"` || out[0].Rule != "XX1" || out[0].Service != "svc" || out[0].Severity != Warning || out[0].File != "f.yml" {
+		t.Errorf("finding %+v", out[0])
+	}
+}
+
+func TestSortFindings(t *testing.T) {
+	fs := []Finding{
+		{File: "b", Line: 1, Column: 1, Rule: "A"},
+		{File: "a", Line: 2, Column: 1, Rule: "A"},
+		{File: "a", Line: 1, Column: 2, Rule: "A"},
+		{File: "a", Line: 1, Column: 1, Rule: "B"},
+		{File: "a", Line: 1, Column: 1, Rule: "A"},
+		{File: "a", Line: 1, Column: 1, Rule: "A", Message: "second"},
+	}
+	SortFindings(fs)
+	var got []string
+	for _, f := range fs {
+		got = append(got, f.File+":"+string(rune('0'+f.Line))+":"+string(rune('0'+f.Column))+":"+f.Rule+f.Message)
+	}
+	want := []string{"a:1:1:A", "a:1:1:Asecond", "a:1:1:B", "a:1:2:A", "a:2:1:A", "b:1:1:A"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("sorted %q, want %q", got, want)
+	}
+}
+
+func TestWorstAndRuleByID(t *testing.T) {
+	r := &Result{Findings: []Finding{{Severity: Info}, {Severity: Error}, {Severity: Warning}}}
+	if r.Worst() != Error {
+		t.Errorf("Worst = %v", r.Worst())
+	}
+	if (&Result{}).Worst() != 0 {
+		t.Error("Worst of nothing is not 0")
+	}
+	last := Rules[len(Rules)-1]
+	if RuleByID(last.ID) != last || RuleByID(Rules[0].ID) != Rules[0] || RuleByID("ZZ999") != nil {
+		t.Error("RuleByID")
+	}
+	rd := RuleByID("RD301")
+	if rd == nil {
+		t.Fatal("no RD301")
+	}
+	for pat, want := range map[string]bool{"RD301": true, "redis": true, "RD*": true, "RD3?1": true, "SW*": false, "swarm": false, "RD30": false, "[": false} {
+		if got := matchRule(pat, rd); got != want {
+			t.Errorf("matchRule(%q, RD301) = %v", pat, got)
+		}
+	}
+	if (&Rule{ID: "XY1"}).Category() != "" || rd.Category() != "redis" {
+		t.Error("Category")
+	}
+}
+
+// TestRunSeverityAndFiles: Run gives each finding its policy severity, skips rules turned off and
+// retired rules, and counts the files of merged documents.
+func TestRunSeverityAndFiles(t *testing.T) {
+	yml := []byte("version: \"3.8\"\nservices:\n  a:\n    image: redis\n")
+	d, err := Load("f.yml", yml, nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pol, err := ParsePolicy("p", []byte("rules:\n  GN401: error\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := Run([]*Document{d}, Options{Policy: pol})
+	found := false
+	for _, f := range res.Findings {
+		if f.Rule == "GN401" {
+			found = true
+			if f.Severity != Error {
+				t.Errorf("GN401 at %v, policy says error", f.Severity)
+			}
+		}
+	}
+	if !found {
+		t.Fatal("no GN401")
+	}
+	off, _ := ParsePolicy("p", []byte("rules:\n  GN401: off\n"))
+	for _, f := range Run([]*Document{d}, Options{Policy: off}).Findings {
+		if f.Rule == "GN401" {
+			t.Error("GN401 reported while off")
+		}
+	}
+	m, err := Merge([]string{"a.yml", "b.yml"}, [][]byte{yml, yml}, nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := Run([]*Document{d, m}, Options{}).Files; n != 3 {
+		t.Errorf("Files = %d, want 3", n)
+	}
+}
