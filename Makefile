@@ -56,8 +56,8 @@ GREMLINS = bin/gremlins-$(GREMLINS_VERSION)
 MUTATE_PKGS = generator vault swarm lint
 # Not swarm (about 40 min) nor lint (706 mutants, about 70 min): README "Development".
 MUTATE_CI = generator vault
-MUTATE_EFFICACY_generator = 90
-MUTATE_MCOVER_generator = 80
+MUTATE_EFFICACY_generator = 95
+MUTATE_MCOVER_generator = 95
 MUTATE_EFFICACY_vault = 90
 MUTATE_MCOVER_vault = 75
 MUTATE_EFFICACY_swarm = 85
