@@ -25,10 +25,10 @@ fuzz:
 # The runtime tests need a real redis-server and redis-cli, and the Swarm end-to-end test builds its
 # image from them and a static busybox; install them when missing (Debian/Ubuntu).
 deps:
-	@command -v redis-server >/dev/null && command -v redis-cli >/dev/null && command -v busybox >/dev/null || { \
-		echo "make: installing redis-server and busybox-static (needed by the runtime and Swarm tests)"; \
+	@command -v redis-server >/dev/null && command -v redis-cli >/dev/null && command -v busybox >/dev/null && command -v ip >/dev/null || { \
+		echo "make: installing redis-server, busybox-static and iproute2 (needed by the runtime and Swarm tests)"; \
 		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq redis-server busybox-static >/dev/null; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq redis-server busybox-static iproute2 >/dev/null; \
 	}
 	@# Debian starts a redis-server service on install; the tests run their own on free loopback ports.
 
