@@ -121,18 +121,7 @@ func networkChecks(p probe, err error, spec *generator.Spec, endpointMode string
 // (Swarm reports a task with a health check Running only once the check has passed).
 func remoteContainerChecks(p probe, err error, spec *generator.Spec, task Task) []Check {
 	var c checks
-	wantMax, _ := generator.RedisBytes(spec.Redis.MaxMemory)
-	var save []string
-	for _, s := range spec.Redis.Save {
-		save = append(save, fmt.Sprint(s[0]), fmt.Sprint(s[1]))
-	}
-	for _, kv := range [][2]string{
-		{"save", strings.Join(save, " ")},
-		{"appendonly", "yes"},
-		{"appendfsync", spec.Redis.AppendFsync},
-		{"maxmemory", fmt.Sprint(wantMax)},
-		{"maxmemory-policy", spec.Redis.MaxMemoryPolicy},
-	} {
+	for _, kv := range expectedConfig(spec) {
 		what := fmt.Sprintf("CONFIG GET %s is %q", kv[0], kv[1])
 		if err != nil {
 			c.add(false, what, err.Error())

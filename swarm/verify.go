@@ -69,18 +69,7 @@ func Verify(d *Docker, spec *generator.Spec, sealed []byte) ([]Check, error) {
 	noauth, err := redisCLI(d, cid, false, "ping")
 	c.add(err == nil && strings.Contains(noauth, "NOAUTH"), "PING without the password is refused", orErr(noauth, err))
 
-	wantMax, _ := generator.RedisBytes(spec.Redis.MaxMemory)
-	var save []string
-	for _, p := range spec.Redis.Save {
-		save = append(save, fmt.Sprint(p[0]), fmt.Sprint(p[1]))
-	}
-	for _, kv := range [][2]string{
-		{"save", strings.Join(save, " ")},
-		{"appendonly", "yes"},
-		{"appendfsync", spec.Redis.AppendFsync},
-		{"maxmemory", fmt.Sprint(wantMax)},
-		{"maxmemory-policy", spec.Redis.MaxMemoryPolicy},
-	} {
+	for _, kv := range expectedConfig(spec) {
 		out, err := redisCLI(d, cid, true, "config", "get", kv[0])
 		lines := strings.Split(out, "\n")
 		got := ""
@@ -176,4 +165,20 @@ func orErr(s string, err error) string {
 		return "nothing"
 	}
 	return s
+}
+
+// expectedConfig is what CONFIG GET must answer for the render of spec: each name and its value.
+func expectedConfig(spec *generator.Spec) [][2]string {
+	wantMax, _ := generator.RedisBytes(spec.Redis.MaxMemory)
+	var save []string
+	for _, p := range spec.Redis.Save {
+		save = append(save, fmt.Sprint(p[0]), fmt.Sprint(p[1]))
+	}
+	return [][2]string{
+		{"save", strings.Join(save, " ")},
+		{"appendonly", "yes"},
+		{"appendfsync", spec.Redis.AppendFsync},
+		{"maxmemory", fmt.Sprint(wantMax)},
+		{"maxmemory-policy", spec.Redis.MaxMemoryPolicy},
+	}
 }
