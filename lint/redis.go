@@ -284,6 +284,26 @@ func (d *Document) imageIsRedis(s *Service) bool {
 	return name == "redis" || strings.HasPrefix(name, "redis-stack")
 }
 
+// redisMajor is the major version in a redis image's tag ("redis:7.0-alpine" is 7), 0 when the tag
+// does not show one (no tag, latest, alpine, a digest only).
+func (d *Document) redisMajor(s *Service) int {
+	_, img := Field(s.Node, "image")
+	name := d.Str(img)
+	if i := strings.Index(name, "@"); i >= 0 {
+		name = name[:i]
+	}
+	name = name[strings.LastIndex(name, "/")+1:]
+	_, tag, ok := strings.Cut(name, ":")
+	if !ok {
+		return 0
+	}
+	major := 0
+	for i := 0; i < len(tag) && tag[i] >= '0' && tag[i] <= '9' && major < 1000; i++ {
+		major = major*10 + int(tag[i]-'0')
+	}
+	return major
+}
+
 // redisBytes parses a Redis memory value the way Redis does: bytes, k/kb, m/mb, g/gb, case-insensitive,
 // where k, m and g are powers of 1000 and kb, mb and gb powers of 1024. ok is false for what makes
 // Redis refuse to start (512mib, 0.5gb, "512 mb").
