@@ -51,6 +51,10 @@ func Seal(pw []byte, recipients []age.Recipient) ([]byte, error) {
 	aw := armor.NewWriter(&buf)
 	w, err := age.Encrypt(aw, recipients...)
 	if err != nil {
+		if strings.Contains(err.Error(), "post-quantum") {
+			// age refuses a file a classic key could open while a post-quantum one is listed.
+			return nil, failure.Wrap(err).Hint("seal to post-quantum recipients (age1pq1...) only, or to classic ones (age1..., ssh-...) only")
+		}
 		return nil, err
 	}
 	if _, err := w.Write(pw); err != nil {

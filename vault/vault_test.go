@@ -271,3 +271,15 @@ func TestPassphraseProtectedIdentity(t *testing.T) {
 		t.Fatalf("no terminal: %v", err)
 	}
 }
+
+func TestSealRefusesMixingPostQuantumAndClassic(t *testing.T) {
+	x, _ := age.GenerateX25519Identity()
+	pq, err := age.GenerateHybridIdentity()
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Seal([]byte("a password of some length"), []age.Recipient{x.Recipient(), pq.Recipient()})
+	if err == nil || !strings.Contains(strings.Join(failure.Hints(err), ""), "post-quantum recipients (age1pq1...) only") {
+		t.Fatalf("error %v, hints %q", err, failure.Hints(err))
+	}
+}

@@ -153,7 +153,7 @@ func secretSeal(e *env, c secretConfig) error {
 	}
 	sealedData, err := vault.Seal(pw, recipients)
 	if err != nil {
-		return failf("seal: %v", err)
+		return fmt.Errorf("seal: %w", err) // the vault's hint, if any, is printed through the wrap
 	}
 	target := src.SealedPath(spec)
 	if err := writeFileAtomic(target, sealedData, 0o644); err != nil {
