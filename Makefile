@@ -3,9 +3,11 @@ GO ?= go
 
 .PHONY: test deps build golden bench fuzz mutate mutate-ci
 
+# -timeout: cmd/stackgen runs the one-node and the multi-node Swarm tests one after the other (about
+# 12 minutes under -race on 2 cores), past go test's default of 10 minutes per package.
 test: deps
 	@$(MAKE) --no-print-directory fuzz FUZZTIME=2s
-	$(GO) test -race -count=1 ./...
+	$(GO) test -race -count=1 -timeout 45m ./...
 	@$(MAKE) --no-print-directory mutate-ci
 
 # Every fuzz target for FUZZTIME each (make test runs 2s each; run longer before a release:
