@@ -1,4 +1,4 @@
-# Thin aliases: `go test ./...` works without make once redis-server is installed.
+# Thin aliases: `go test -timeout 45m ./...` works without make once redis-server is installed.
 GO ?= go
 
 .PHONY: test deps build golden bench fuzz mutate mutate-ci
