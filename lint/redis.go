@@ -272,31 +272,26 @@ func entrypointRunsServer(argv []token) bool {
 }
 
 func (d *Document) imageIsRedis(s *Service) bool {
+	name, _ := d.imageRepoTag(s)
+	return name == "redis" || strings.HasPrefix(name, "redis-stack")
+}
+
+// imageRepoTag splits a service's image into its last path element and its tag ("" when none), with
+// any digest dropped: "docker.io/library/redis:7.0-alpine@sha256:..." is "redis", "7.0-alpine".
+func (d *Document) imageRepoTag(s *Service) (repo, tag string) {
 	_, img := Field(s.Node, "image")
 	name := d.Str(img)
 	if i := strings.Index(name, "@"); i >= 0 {
 		name = name[:i]
 	}
-	name = name[strings.LastIndex(name, "/")+1:]
-	if i := strings.Index(name, ":"); i >= 0 {
-		name = name[:i]
-	}
-	return name == "redis" || strings.HasPrefix(name, "redis-stack")
+	repo, tag, _ = strings.Cut(name[strings.LastIndex(name, "/")+1:], ":")
+	return repo, tag
 }
 
 // redisMajor is the major version in a redis image's tag ("redis:7.0-alpine" is 7), 0 when the tag
 // does not show one (no tag, latest, alpine, a digest only).
 func (d *Document) redisMajor(s *Service) int {
-	_, img := Field(s.Node, "image")
-	name := d.Str(img)
-	if i := strings.Index(name, "@"); i >= 0 {
-		name = name[:i]
-	}
-	name = name[strings.LastIndex(name, "/")+1:]
-	_, tag, ok := strings.Cut(name, ":")
-	if !ok {
-		return 0
-	}
+	_, tag := d.imageRepoTag(s)
 	major := 0
 	for i := 0; i < len(tag) && tag[i] >= '0' && tag[i] <= '9' && major < 1000; i++ {
 		major = major*10 + int(tag[i]-'0')
