@@ -71,9 +71,11 @@ type shape struct {
 	required    []string
 	enum        []string
 	cast        kind // an interpolated string here is cast to this type first
-	// uintBits: the loader decodes the number into an unsigned integer of that many bits, so a
-	// negative or too large value fails ("cannot parse value as 'uint64': -1 overflows uint").
-	uintBits int
+	// unsigned: the loader decodes the number into an unsigned integer, so a negative value
+	// fails ("cannot parse 'Secrets[0].Mode', -1 overflows uint"). A value too large for the
+	// field is not refused: it wraps (a secret's mode 4294967296 becomes 0; measured with
+	// docker stack config, CLI 20.10.24).
+	unsigned bool
 }
 
 type prop struct {
@@ -84,7 +86,7 @@ type prop struct {
 func typ(k kind) *shape                  { return &shape{kinds: k} }
 func castTo(k kind) *shape               { return &shape{kinds: k, cast: k} }
 func withFormat(k kind, f string) *shape { return &shape{kinds: k, format: f} }
-func uintOf(bits int, s *shape) *shape   { c := *s; c.uintBits = bits; return &c }
+func unsigned(s *shape) *shape           { c := *s; c.unsigned = true; return &c }
 func list(items *shape) *shape           { return &shape{kinds: kSeq, items: items} }
 func uniqueList(items *shape) *shape     { return &shape{kinds: kSeq, items: items, unique: true} }
 func oneOf(s ...*shape) *shape           { return &shape{oneOf: s} }
@@ -123,26 +125,26 @@ var (
 	externalShape = obj(kBool|kMap, map[string]*shape{"name": str})
 	externalOpen  = func() *shape { s := obj(kBool|kMap, map[string]*shape{"name": str}); s.open = true; return s }()
 	ref           = oneOf(str, func() *shape {
-		s := obj(kMap, map[string]*shape{"source": str, "target": str, "uid": str, "gid": str, "mode": uintOf(32, &shape{kinds: kNum, cast: kInt})})
+		s := obj(kMap, map[string]*shape{"source": str, "target": str, "uid": str, "gid": str, "mode": unsigned(&shape{kinds: kNum, cast: kInt})})
 		s.open = true
 		return s
 	}())
 	nameRe         = `^[a-zA-Z0-9._-]+$`
-	updateConfig   = obj(kMap, map[string]*shape{"parallelism": uintOf(64, castTo(kInt)), "delay": duration, "failure_action": str, "monitor": duration, "max_failure_ratio": castTo(kNum), "order@4": {kinds: kStr, enum: []string{"start-first", "stop-first"}}})
-	rollbackConfig = obj(kMap, map[string]*shape{"parallelism": uintOf(64, castTo(kInt)), "delay": duration, "failure_action": str, "monitor": duration, "max_failure_ratio": castTo(kNum), "order": {kinds: kStr, enum: []string{"start-first", "stop-first"}}})
+	updateConfig   = obj(kMap, map[string]*shape{"parallelism": unsigned(castTo(kInt)), "delay": duration, "failure_action": str, "monitor": duration, "max_failure_ratio": castTo(kNum), "order@4": {kinds: kStr, enum: []string{"start-first", "stop-first"}}})
+	rollbackConfig = obj(kMap, map[string]*shape{"parallelism": unsigned(castTo(kInt)), "delay": duration, "failure_action": str, "monitor": duration, "max_failure_ratio": castTo(kNum), "order": {kinds: kStr, enum: []string{"start-first", "stop-first"}}})
 )
 
 var deployShape = obj(kMap|kNull, map[string]*shape{
-	"mode": str, "endpoint_mode@2": str, "replicas": uintOf(64, castTo(kInt)), "labels": listOrDict,
+	"mode": str, "endpoint_mode@2": str, "replicas": unsigned(castTo(kInt)), "labels": listOrDict,
 	"rollback_config@7": rollbackConfig,
 	"update_config":     updateConfig,
 	"resources": obj(kMap, map[string]*shape{
 		"limits":       obj(kMap, map[string]*shape{"cpus": str, "memory": str, "pids@9": typ(kInt)}),
 		"reservations": obj(kMap, map[string]*shape{"cpus": str, "memory": str, "generic_resources@5": list(obj(kMap, map[string]*shape{"discrete_resource_spec": obj(kMap, map[string]*shape{"kind": str, "value": typ(kNum)})}))}),
 	}),
-	"restart_policy": obj(kMap, map[string]*shape{"condition": str, "delay": duration, "max_attempts": uintOf(64, castTo(kInt)), "window": duration}),
+	"restart_policy": obj(kMap, map[string]*shape{"condition": str, "delay": duration, "max_attempts": unsigned(castTo(kInt)), "window": duration}),
 	"placement": obj(kMap, map[string]*shape{"constraints": list(str), "preferences@3": list(obj(kMap, map[string]*shape{"spread": str})),
-		"max_replicas_per_node@8": uintOf(64, castTo(kInt))}),
+		"max_replicas_per_node@8": unsigned(castTo(kInt))}),
 })
 
 var serviceShape = obj(kMap, map[string]*shape{
@@ -159,7 +161,7 @@ var serviceShape = obj(kMap, map[string]*shape{
 	"depends_on":        listOfStrings, "devices": listOfStrings, "dns": stringOrList, "dns_search": stringOrList,
 	"domainname": str, "entrypoint": oneOf(str, list(str)), "env_file": stringOrList, "environment": listOrDict,
 	"expose": uniqueList(typ(kStr | kNum)), "external_links": listOfStrings, "extra_hosts": listOrDict,
-	"healthcheck": obj(kMap, map[string]*shape{"disable": castTo(kBool), "interval": duration, "retries": uintOf(64, &shape{kinds: kNum, cast: kInt}),
+	"healthcheck": obj(kMap, map[string]*shape{"disable": castTo(kBool), "interval": duration, "retries": unsigned(&shape{kinds: kNum, cast: kInt}),
 		"test": oneOf(str, list(str)), "timeout": duration, "start_period@4": duration, "start_interval@12": duration}),
 	"hostname": str, "image": str, "init@7": typ(kBool), "ipc": str, "isolation@5": str, "labels": listOrDict,
 	"links":       listOfStrings,
@@ -170,7 +172,7 @@ var serviceShape = obj(kMap, map[string]*shape{
 		typ(kNull)), false)),
 	"oom_score_adj@13": castTo(kInt), "pid": typ(kStr | kNull),
 	"ports": uniqueList(oneOf(withFormat(kNum, "ports"), withFormat(kStr, "ports"), func() *shape {
-		s := obj(kMap, map[string]*shape{"mode": str, "target": uintOf(32, castTo(kInt)), "published": uintOf(32, castTo(kInt)), "protocol": str})
+		s := obj(kMap, map[string]*shape{"mode": str, "target": unsigned(castTo(kInt)), "published": unsigned(castTo(kInt)), "protocol": str})
 		s.since = 2
 		return s
 	}())),
@@ -188,7 +190,7 @@ var serviceShape = obj(kMap, map[string]*shape{
 		s := obj(kMap, map[string]*shape{"type": str, "source": str, "target": str, "read_only": castTo(kBool),
 			"consistency": str, "bind": obj(kMap, map[string]*shape{"propagation": str}),
 			"volume":  obj(kMap, map[string]*shape{"nocopy": castTo(kBool)}),
-			"tmpfs@6": obj(kMap, map[string]*shape{"size": uintOf(63, typ(kInt))})})
+			"tmpfs@6": obj(kMap, map[string]*shape{"size": unsigned(typ(kInt))})})
 		s.required = []string{"type"}
 		for _, k := range []string{"bind", "volume", "tmpfs"} {
 			s.props[k].s.open = true
@@ -376,9 +378,9 @@ func (c *shapeChecker) check(n *yaml.Node, s *shape, path string, depth int, key
 
 func (c *shapeChecker) checkScalar(n *yaml.Node, s *shape, path string) {
 	v := c.d.Str(n)
-	if s.uintBits > 0 && n.Tag != "!!null" {
-		if f, err := strconv.ParseFloat(strings.ReplaceAll(v, "_", ""), 64); err == nil && (f < 0 || f >= math.Exp2(float64(s.uintBits))) {
-			c.report(n, false, "%s: %s does not fit an unsigned %d-bit integer (docker's loader: \"cannot parse value\", or \"Must be greater than or equal to 0\")", path, v, s.uintBits)
+	if s.unsigned && n.Tag != "!!null" {
+		if f, err := strconv.ParseFloat(strings.ReplaceAll(v, "_", ""), 64); err == nil && f < 0 {
+			c.report(n, false, "%s: %s is negative; docker's loader takes only a number >= 0 (\"overflows uint\", or \"Must be greater than or equal to 0\")", path, v)
 			return
 		}
 	}
