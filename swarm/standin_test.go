@@ -193,6 +193,17 @@ func TestApplyAndPruneSecrets(t *testing.T) {
 	if err != nil || strings.Join(removed, ",") != "old_url" {
 		t.Fatalf("pruned %q, %v; want only old_url", removed, err)
 	}
+
+	// With no service at all nothing is asked of `service inspect` (it refuses no names).
+	s = newStandIn(t, []answer{
+		{Re: `^secret ls`, Stdout: "old_pw\n" + pwName + "\n"},
+		{Re: `^service ls`, Stdout: "\n"},
+		{Re: `^secret rm old_pw$`},
+	})
+	removed, err = PruneSecrets(s.d, "wheel_analyzer", []string{pwName, urlName})
+	if err != nil || strings.Join(removed, ",") != "old_pw" {
+		t.Fatalf("pruned %q, %v; want only old_pw", removed, err)
+	}
 }
 
 // liveService is `docker service inspect` of the default stack deployed as rendered, as a generic
@@ -450,5 +461,14 @@ func TestPreflightImage(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestImageNoCandidates: with no candidate node there is nothing to look at and nothing to warn
+// about (Preflight refuses such a placement before it asks).
+func TestImageNoCandidates(t *testing.T) {
+	s := newStandIn(t, []answer{{Re: `^info --format`, Stdout: "w1\n"}})
+	if warnings, err := imageOnCandidates(s.d, "redis:6.2-alpine", nil); err != nil || len(warnings) != 0 {
+		t.Fatalf("warnings %q, error %v", warnings, err)
 	}
 }
