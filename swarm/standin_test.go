@@ -38,6 +38,8 @@ type answer struct {
 	Stdout string `json:"stdout"`
 	Stderr string `json:"stderr"`
 	Exit   int    `json:"exit"`
+	When   string `json:"when,omitempty"` // the answer applies once a "mark" answer has run
+	Mark   string `json:"mark,omitempty"`
 }
 
 type standIn struct {

@@ -3,7 +3,9 @@
 // drained node). It appends its argv as one JSON line to $FAKE_DOCKER/argv.jsonl and answers from
 // $FAKE_DOCKER/script.json: a list of {"re", "stdout", "stderr", "exit"}; the first regexp that
 // matches the space-joined argv wins; the stdin of `secret create NAME -` is kept in
-// $FAKE_DOCKER/secrets/NAME. No match is exit 3 with "fakedocker: unexpected ...".
+// $FAKE_DOCKER/secrets/NAME. An answer with "when" applies only once $FAKE_DOCKER/WHEN exists, and
+// one with "mark" creates $FAKE_DOCKER/MARK: a script can change its answers after a call (a
+// service ps after a service update --force). No match is exit 3 with "fakedocker: unexpected ...".
 package main
 
 import (
@@ -23,6 +25,8 @@ type answer struct {
 	Stdout string `json:"stdout"`
 	Stderr string `json:"stderr"`
 	Exit   int    `json:"exit"`
+	When   string `json:"when"`
+	Mark   string `json:"mark"`
 }
 
 func main() {
@@ -62,7 +66,15 @@ func main() {
 	}
 	joined := strings.Join(args, " ")
 	for _, a := range script {
+		if a.When != "" {
+			if _, err := os.Stat(filepath.Join(dir, a.When)); err != nil {
+				continue
+			}
+		}
 		if regexp.MustCompile(a.Re).MatchString(joined) {
+			if a.Mark != "" {
+				os.WriteFile(filepath.Join(dir, a.Mark), nil, 0o644)
+			}
 			// {{file:NAME}} in an answer is replaced by what $FAKE_DOCKER/NAME holds.
 			fmt.Print(fileRef.ReplaceAllStringFunc(a.Stdout, func(m string) string {
 				data, _ := os.ReadFile(filepath.Join(dir, fileRef.FindStringSubmatch(m)[1]))
