@@ -16,11 +16,7 @@ import (
 // the wrong type in the right place; this does, deterministically. PARITY_MUTANTS raises the count
 // per file (8 by default; a few hundred thousand mutants have been run with no disagreement left).
 func TestDockerParityMutants(t *testing.T) {
-	files, _ := filepath.Glob(filepath.Join(corpusDir, "*.yml"))
-	if len(files) == 0 {
-		abs, _ := filepath.Abs(corpusDir)
-		t.Fatalf("the real-world corpus is missing: expected it at %s", abs)
-	}
+	files := corpusFiles(t)
 	fixtures, _ := filepath.Glob("testdata/*/*.yaml")
 	files = append(files, fixtures...)
 	perFile := 8
