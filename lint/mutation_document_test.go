@@ -133,11 +133,11 @@ func TestDockerTags(t *testing.T) {
 	for i := 0; i < 10002; i++ {
 		deep = &yaml.Node{Kind: yaml.SequenceNode, Content: []*yaml.Node{deep}}
 	}
-	if err := dockerTags(deep, 0); err != nil {
-		t.Errorf("dockerTags walks past its depth bound: %v", err)
+	if err := dockerYAML(deep, 0); err != nil {
+		t.Errorf("dockerYAML walks past its depth bound: %v", err)
 	}
-	if err := dockerTags(deep.Content[0].Content[0], 0); err == nil {
-		t.Error("dockerTags stops short of depth 10000")
+	if err := dockerYAML(deep.Content[0].Content[0], 0); err == nil {
+		t.Error("dockerYAML stops short of depth 10000")
 	}
 }
 
