@@ -24,7 +24,8 @@ func TestParseLogLine(t *testing.T) {
 }
 
 // TestDiagnosisOrder: the tasks `service ps` lists come first, newest first, whatever order their
-// lines arrive in; tasks it no longer lists follow, the one with the newest line first. The cause
+// lines arrive in; tasks it no longer lists follow, the one with the newest line first (in the order
+// they appear when as new). The cause
 // names the first fatal line of the newest task that has one.
 func TestDiagnosisOrder(t *testing.T) {
 	line := func(ts, task, msg string) string {
@@ -32,6 +33,7 @@ func TestDiagnosisOrder(t *testing.T) {
 	}
 	logs := strings.Join([]string{
 		line("09:00:00", "old1", "1:M old one"),
+		line("09:00:00", "old3", "1:M old three, as new as old one"),
 		line("08:00:00", "old2", "1:M old two, first line"),
 		line("10:00:01", "t1", "1:M Fatal error loading the DB"),
 		line("10:00:03", "t3", "1:M starting"),
@@ -61,6 +63,7 @@ func TestDiagnosisOrder(t *testing.T) {
 		"log: task old2 on wrk: 1:M old two, first line",
 		"log: task old2 on wrk: 1:M old two, newest line",
 		"log: task old1 on wrk: 1:M old one",
+		"log: task old3 on wrk: 1:M old three, as new as old one",
 	}, "\n")
 	if got != want {
 		t.Fatalf("hints:\n%s\nwant:\n%s", got, want)
