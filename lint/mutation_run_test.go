@@ -4,6 +4,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"go.yaml.in/yaml/v4"
 )
 
 // Tests of the runner (lint.go), written against mutants gremlins found alive.
@@ -37,6 +39,49 @@ func TestReportfEnd(t *testing.T) {
 	}
 	if out[0].Message != `key "a"` || out[0].Rule != "XX1" || out[0].Service != "svc" || out[0].Severity != Warning || out[0].File != "f.yml" {
 		t.Errorf("finding %+v", out[0])
+	}
+}
+
+// TestReportfBlockSpan: a finding about a block mapping or sequence spans the block's lines (so an
+// ignore on any of them counts), in one file; in merged files a node's lines are the merged
+// document's, so the finding stays on one line there (its key's, in the file that set it).
+func TestReportfBlockSpan(t *testing.T) {
+	data := []byte("m:\n  x: 1\n  y:\n    - 2\ns:\n  - a\n  - b: 1\n    c: 2\n")
+	d, err := Load("f.yml", data, nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	merged, err := Merge([]string{"f.yml", "g.yml"}, [][]byte{data, []byte("z: 1\n")}, nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		doc      *Document
+		key      string
+		from, to int
+	}{
+		{d, "m", 2, 4}, {d, "s", 6, 8}, {merged, "m", 1, 1}, {merged, "s", 5, 5},
+	} {
+		var out []Finding
+		p := &Pass{Doc: tc.doc, rule: &Rule{ID: "XX1", Severity: Warning}, out: &out}
+		_, v := Field(tc.doc.Root, tc.key)
+		p.Reportf(v, "", "block")
+		if f := out[0]; f.Line != tc.from || f.EndLine != tc.to {
+			t.Errorf("%s (merged %v): lines %d-%d, want %d-%d", tc.key, tc.doc == merged, f.Line, f.EndLine, tc.from, tc.to)
+		}
+	}
+}
+
+// TestBlockEnd: the walk stops 100 levels down (a finding's span is a convenience, not a reason to
+// walk a hostile file's depth).
+func TestBlockEnd(t *testing.T) {
+	n := &yaml.Node{Kind: yaml.ScalarNode, Line: 104}
+	for line := 103; line >= 1; line-- {
+		n = &yaml.Node{Kind: yaml.SequenceNode, Line: line, Content: []*yaml.Node{n}}
+	}
+	// Depth 0 is line 1; the node at depth 101 is line 102 and is not looked into.
+	if got := blockEnd(n, 0); got != 102 {
+		t.Errorf("blockEnd = %d, want 102", got)
 	}
 }
 
