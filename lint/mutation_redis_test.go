@@ -142,6 +142,44 @@ func TestSplitHereDocs(t *testing.T) {
 	if _, docs := splitHereDocs("x <<\"E\"\n1\n2\nE\n"); docs[0].body != "1\n2" {
 		t.Errorf("double-quoted delimiter: %v", docs)
 	}
+	// Only "<<-" strips tabs: under "<<" a tab-indented delimiter is a body line.
+	if _, docs := splitHereDocs("x <<E\n\tE\nE\n"); docs[0].body != "\tE" {
+		t.Errorf("<< stripped tabs: %q", docs[0].body)
+	}
+}
+
+// TestRedisMajor: the major version is the tag's leading digits (capped, so a hostile tag cannot
+// overflow it); the repository and tag drop any registry path and digest.
+func TestRedisMajor(t *testing.T) {
+	for _, tc := range []struct {
+		image, repo, tag string
+		major            int
+	}{
+		{"redis:7", "redis", "7", 7},
+		{"redis:9.0", "redis", "9.0", 9},
+		{"redis:10-alpine", "redis", "10-alpine", 10},
+		{"redis:6.2.16@sha256:0123", "redis", "6.2.16", 6},
+		{"registry.example:5000/cache/redis:7.0", "redis", "7.0", 7},
+		{"@sha256:0123", "", "", 0},
+		{"redis:alpine", "redis", "alpine", 0},
+		{"redis", "redis", "", 0},
+		{"redis:0999", "redis", "0999", 999},
+		{"redis:1000", "redis", "1000", 1000},
+		{"redis:10005", "redis", "10005", 1000},
+		{"redis:123456789012345678901234567890", "redis", "123456789012345678901234567890", 1234},
+	} {
+		d, err := Load("f.yml", []byte("services:\n  r:\n    image: \""+tc.image+"\"\n"), nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := d.Services[0]
+		if repo, tag := d.imageRepoTag(s); repo != tc.repo || tag != tc.tag {
+			t.Errorf("imageRepoTag(%q) = %q, %q; want %q, %q", tc.image, repo, tag, tc.repo, tc.tag)
+		}
+		if m := d.redisMajor(s); m != tc.major {
+			t.Errorf("redisMajor(%q) = %d, want %d", tc.image, m, tc.major)
+		}
+	}
 }
 
 func TestStdinOptions(t *testing.T) {
