@@ -17,13 +17,9 @@ func checkImageTag(p *Pass) {
 			continue
 		}
 		if strings.Contains(name, "@") {
-			continue
+			continue // a digest pins it, whatever the tag says
 		}
-		last := name[strings.LastIndex(name, "/")+1:]
-		tag := ""
-		if i := strings.LastIndex(last, ":"); i >= 0 {
-			tag = last[i+1:]
-		}
+		_, tag := p.Doc.imageRepoTag(s)
 		switch tag {
 		case "":
 			p.Reportf(img, s.Name, "service %q: image %q has no tag, so it means latest: pin a version", s.Name, name)
