@@ -234,7 +234,7 @@ func (d *Document) tokensRaw(n *yaml.Node) []token {
 	if n.Kind == yaml.SequenceNode {
 		for _, c := range n.Content {
 			c = yamlnode.Deref(c)
-			if len(n.Content) > 0 && (strings.Contains(c.Value, " ") || strings.Contains(c.Value, "\n")) {
+			if strings.Contains(c.Value, " ") || strings.Contains(c.Value, "\n") {
 				for _, w := range shellWords(c.Value) {
 					out = append(out, token{w, c})
 				}

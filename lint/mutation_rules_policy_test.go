@@ -1,0 +1,34 @@
+package lint_test
+
+import (
+	"regexp"
+	"testing"
+)
+
+// TestPolicyRuleEdges: each case is one file and what one policy rule must say about it (want
+// empty: nothing). Written against mutants gremlins left alive in rules_policy.go.
+func TestPolicyRuleEdges(t *testing.T) {
+	const head = "version: \"3.8\"\nservices:\n  a:\n    image: a:1\n"
+	for _, tc := range []struct {
+		name, yml, id, want string
+	}{
+		{"ports as a string", head + "    ports: \"80:80\"\n", "PL201", `5: service "a" publishes ports$`},
+		{"ports empty", head + "    ports: []\n", "PL201", ""},
+		{"reservation at the limit", head + "    deploy: {resources: {limits: {memory: 512M}, reservations: {memory: 512M}}}\n", "PL203", ""},
+		{"reservation over the limit", head + "    deploy: {resources: {limits: {memory: 512M}, reservations: {memory: 513M}}}\n", "PL203", `reserves 513M, more than its 512M memory limit`},
+		{"external false, bridge", head + "networks:\n  n:\n    external: false\n    driver: bridge\n", "PL204", `8: network "n" uses the bridge driver`},
+		{"external true", head + "networks:\n  n:\n    external: true\n", "PL204", ""},
+		{"external by name, attachable", head + "networks:\n  n:\n    external: {name: x}\n    attachable: true\n", "PL204", ""},
+		{"attachable", head + "networks:\n  n:\n    attachable: true\n", "PL204", `7: network "n" is attachable`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := ruleMessages(t, tc.yml, tc.id)
+			switch {
+			case tc.want == "" && len(got) > 0:
+				t.Errorf("%s: %q, want nothing", tc.id, got)
+			case tc.want != "" && (len(got) != 1 || !regexp.MustCompile(tc.want).MatchString(got[0])):
+				t.Errorf("%s: %q, want one matching %q", tc.id, got, tc.want)
+			}
+		})
+	}
+}
