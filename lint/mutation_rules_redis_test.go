@@ -77,6 +77,13 @@ func TestRedisRuleEdges(t *testing.T) {
 		{"cli -a last", "    command: [redis-server, --requirepass, \"$$P\"]\n    healthcheck: {test: [CMD, redis-cli, ping, -a]}", "RD308", ""},
 		{"cli url", "    command: [redis-server, --requirepass, \"$$P\"]\n    healthcheck: {test: \"redis-cli -u redis://:pw@localhost ping\"}", "RD308", `URL with a literal password in healthcheck`},
 		{"env password", "    command: [redis-server, --requirepass, \"$$P\"]\n    environment: {REDIS_PASSWORD: pw, X_PASSWORD_FILE: /run/s, ALLOW_EMPTY_PASSWORD: \"yes\", Y_PASSWORD: \"$${V}\"}", "RD308", `sets REDIS_PASSWORD to a literal password`},
+		{"entrypoint requirepass", `    entrypoint: [redis-server, --requirepass, hunter2]`, "RD308", `5: .*literal password in --requirepass`},
+		{"cli -a on its own line", "    command: [redis-server, --requirepass, \"$$P\"]\n    healthcheck:\n      test:\n        - CMD\n        - redis-cli\n        - -a\n        - hunter2\n        - ping", "RD308", `^11: .*literal password after -a in healthcheck`},
+		{"wrapper requirepass without value", `    entrypoint: [/bin/sh, -c, 'pw="$$(cat /run/secrets/pw)" || exit 1; exec redis-server --requirepass', --]`, "RD310", ""},
+		{"entrypoint alone", `    entrypoint: [docker-entrypoint.sh]`, "RD311", ""},
+		{"server by path", "    entrypoint:\n      - docker-entrypoint.sh\n      - /usr/local/bin/redis-server", "RD311", `^7: .*passes /usr/local/bin/redis-server to docker-entrypoint.sh by path`},
+		{"aof in dir", "    command: [redis-server, --appendonly, \"yes\", --dir, /var/lib/redis]\n    volumes: [\"d:/data\"]", "RD314", `writes its AOF to /var/lib/redis but no volume`},
+		{"aof in dir with volume", "    command: [redis-server, --appendonly, \"yes\", --dir, /var/lib/redis]\n    volumes: [\"d:/var/lib/redis\"]", "RD314", ""},
 		{"env list", "    command: [redis-server, --requirepass, \"$$P\"]\n    environment: [\"URL=redis://u:pw@h:6379\", \"A=1\"]", "RD308", `URL holds a URL with a literal password`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

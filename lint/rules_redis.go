@@ -368,7 +368,7 @@ func checkHealthcheck(p *Pass) {
 		}
 		toks := healthWords(test)
 		usesCLI, auth, compares := false, false, false
-		for i, t := range toks {
+		for _, t := range toks {
 			if strings.HasSuffix(t, "redis-cli") {
 				usesCLI = true
 			}
@@ -378,7 +378,7 @@ func checkHealthcheck(p *Pass) {
 			if strings.Contains(t, "PONG") || t == "-e" || strings.Contains(t, "grep") {
 				compares = true
 			}
-			if usesCLI && writeCommands[strings.ToLower(strings.Trim(t, `"')`))] && i > 0 {
+			if usesCLI && writeCommands[strings.ToLower(strings.Trim(t, `"')`))] {
 				p.Reportf(test, s.Name, "redis service %q: the healthcheck runs %s, a write: every check changes the dataset and grows the AOF; use PING", s.Name, strings.ToUpper(strings.Trim(t, `"')`)))
 				return
 			}
