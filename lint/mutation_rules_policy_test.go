@@ -32,3 +32,15 @@ func TestPolicyRuleEdges(t *testing.T) {
 		})
 	}
 }
+
+// TestTypeHints: a scalar where docker wants a string gets the quoted form to write; a block does
+// not (there is nothing to quote).
+func TestTypeHints(t *testing.T) {
+	const head = "version: \"3.8\"\nservices:\n  a:\n    image: a:1\n"
+	if got := ruleMessages(t, head+"    hostname: 1.5\n", "SW105"); len(got) != 1 || !regexp.MustCompile(`hostname must be a string \(quote it: "1\.5"\)$`).MatchString(got[0]) {
+		t.Errorf("SW105 for a number: %q", got)
+	}
+	if got := ruleMessages(t, head+"    hostname: {a: 1}\n", "SW105"); len(got) != 1 || !regexp.MustCompile(`hostname must be a string$`).MatchString(got[0]) {
+		t.Errorf("SW105 for a mapping: %q", got)
+	}
+}

@@ -114,11 +114,7 @@ func checkVersionMissing(p *Pass) {
 func checkTypes(p *Pass) {
 	for _, sp := range p.Doc.shapeProblems() {
 		if !sp.unknown {
-			msg := sp.msg
-			if strings.HasSuffix(msg, "must be a string") && sp.node.Kind == yaml.ScalarNode {
-				msg += fmt.Sprintf(" (quote it: %q)", sp.node.Value)
-			}
-			p.Reportf(sp.node, sp.service, "%s", msg)
+			p.Reportf(sp.node, sp.service, "%s", sp.msg)
 		}
 	}
 }

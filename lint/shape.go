@@ -351,7 +351,7 @@ func (c *shapeChecker) check(n *yaml.Node, s *shape, path string, depth int, key
 			c.report(at, false, "%s: failed to cast %q to %s", path, c.d.Str(n), s.kinds.human())
 			return
 		}
-		c.report(at, false, "%s must be a %s", path, s.kinds.human())
+		c.report(at, false, "%s must be a %s%s", path, s.kinds.human(), quoteHint(n, s.kinds))
 		return
 	}
 	switch n.Kind {
@@ -501,7 +501,15 @@ func (c *shapeChecker) checkOneOf(n *yaml.Node, s *shape, path string, depth int
 	if n.Kind != yaml.ScalarNode && key != nil {
 		at = key
 	}
-	c.report(at, false, "%s must be a %s", path, want.human())
+	c.report(at, false, "%s must be a %s%s", path, want.human(), quoteHint(n, want))
+}
+
+// quoteHint shows a scalar where only a string will do in the quoted form to write.
+func quoteHint(n *yaml.Node, want kind) string {
+	if n.Kind == yaml.ScalarNode && want == kStr {
+		return fmt.Sprintf(" (quote it: %q)", n.Value)
+	}
+	return ""
 }
 
 // canonical is a value's identity for uniqueItems: its type and its interpolated value.
