@@ -325,8 +325,12 @@ var Rules = []*Rule{
 	},
 	{
 		ID: "SW108", Title: "name Swarm refuses", Severity: Error,
-		Doc: "Swarm object names match [a-zA-Z0-9]+([a-zA-Z0-9-_.]*[a-zA-Z0-9])? and are at most 64 " +
-			"characters; the client does not check, the daemon refuses at deploy time.",
+		Doc: "The client does not check names; the daemon refuses at deploy time. Measured with Engine 20.10.24: " +
+			"secrets and configs are letters, digits, '-', '_' and '.', starting and ending with a letter or digit, " +
+			"at most 64 characters; overlay networks are DNS name components (letters and digits, '-' or '_' only " +
+			"between them, no '.'), at most 63 characters; local volumes are a letter or digit and at least one more " +
+			"of letters, digits, '_', '.' and '-', at most 255 characters. An object without name: that is not " +
+			"external is named STACK_key (docker/cli cli/compose/convert), so its key is judged after that prefix.",
 		Bad:   "secrets:\n  redis password:\n    external: true\n",
 		Good:  "secrets:\n  redis_password:\n    external: true\n",
 		Check: checkNames,

@@ -259,21 +259,63 @@ func refTarget(d *Document, ref *yaml.Node) string {
 
 var serviceName = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]*$`)
 
-var swarmName = regexp.MustCompile(`^[a-zA-Z0-9]+(?:[a-zA-Z0-9-_.]*[a-zA-Z0-9])?$`)
+// nameRule is what the daemon takes as the name of one kind of object. Measured with Engine 20.10.24
+// (docker secret, config and overlay network create on a one-node Swarm; docker volume create):
+// secrets and configs refuse a 65th character and "a b" ("only 64 [a-zA-Z0-9-_.] characters
+// allowed, and the start and end character must be [a-zA-Z0-9]"); networks refuse a 64th character
+// ("name must be 63 characters or fewer"), "a.b", "ab-" and "a_" ("name must be valid as a DNS name
+// component") and take "a_b", "a--b" and "a"; local volumes refuse "a" (too short), "_a" and "a b",
+// take "a-" and "a.", and a 256th character ("file name too long").
+type nameRule struct {
+	whole *regexp.Regexp // a name used as written
+	tail  *regexp.Regexp // a name that follows the stack's "STACK_" prefix
+	max   int
+	says  string
+}
 
+var (
+	swarmObjectName = nameRule{regexp.MustCompile(`^[a-zA-Z0-9]+(?:[a-zA-Z0-9-_.]*[a-zA-Z0-9])?$`), regexp.MustCompile(`^[a-zA-Z0-9-_.]*[a-zA-Z0-9]$`), 64,
+		"letters, digits, '-', '_' and '.', starting and ending with a letter or digit, at most 64 characters"}
+	nameRules = map[string]nameRule{
+		"secrets": swarmObjectName,
+		"configs": swarmObjectName,
+		"networks": {regexp.MustCompile(`^[a-zA-Z0-9](?:[-_]*[a-zA-Z0-9]+)*$`), regexp.MustCompile(`^(?:[-_]*[a-zA-Z0-9]+)+$`), 63,
+			"letters and digits, with '-' or '_' only between them (no '.'), at most 63 characters"},
+		"volumes": {regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]+$`), regexp.MustCompile(`^[a-zA-Z0-9_.-]+$`), 255,
+			"a letter or digit, then one or more letters, digits, '_', '.' or '-', at most 255 characters"},
+	}
+)
+
+// checkNames judges the name the object gets: name: or an external object's key as written, else
+// "STACK_" and the key (docker/cli cli/compose/convert: only external objects and name: escape the
+// stack's namespace). lint does not know the stack's name, so a prefixed key must leave room for at
+// least "s_".
 func checkNames(p *Pass) {
 	for _, kind := range []string{"secrets", "configs", "networks", "volumes"} {
+		rule := nameRules[kind]
+		what := strings.TrimSuffix(kind, "s")
 		_, m := Field(p.Doc.Root, kind)
 		for _, kv := range yamlnode.Pairs(m) {
-			node, name := kv[0], kv[0].Value
+			node, name, exact := kv[0], kv[0].Value, false
+			if _, ext := Field(kv[1], "external"); ext != nil && (p.Doc.Str(ext) == "true" || yamlnode.Deref(ext).Kind == yaml.MappingNode) {
+				exact = true
+			}
 			if k, n := Field(kv[1], "name"); k != nil {
-				node, name = n, p.Doc.Str(n)
+				node, name, exact = n, p.Doc.Str(n), true
+			}
+			if _, drv := Field(kv[1], "driver"); kind == "volumes" && drv != nil && p.Doc.Str(drv) != "local" {
+				continue // another driver has its own rules
 			}
 			if strings.Contains(name, "$") {
 				continue
 			}
-			if len(name) > 64 || !swarmName.MatchString(name) {
-				p.Reportf(node, "", "%s name %q is refused by Swarm: letters, digits, '-', '_' and '.', starting and ending with a letter or digit, at most 64 characters", strings.TrimSuffix(kind, "s"), name)
+			switch {
+			case exact && (len(name) > rule.max || !rule.whole.MatchString(name)):
+				p.Reportf(node, "", "%s name %q is refused by the daemon: %s", what, name, rule.says)
+			case !exact && !rule.tail.MatchString(name):
+				p.Reportf(node, "", "%s name %q is refused by the daemon once stack deploy names it STACK_%s: %s", what, name, name, rule.says)
+			case !exact && len(name)+2 > rule.max:
+				p.Reportf(node, "", "%s name %q is too long: stack deploy names it STACK_%s, over %d characters", what, name, name, rule.max)
 			}
 		}
 	}
