@@ -2,6 +2,7 @@ package lint_test
 
 import (
 	"regexp"
+	"strings"
 	"testing"
 )
 
@@ -42,5 +43,29 @@ func TestTypeHints(t *testing.T) {
 	}
 	if got := ruleMessages(t, head+"    hostname: {a: 1}\n", "SW105"); len(got) != 1 || !regexp.MustCompile(`hostname must be a string$`).MatchString(got[0]) {
 		t.Errorf("SW105 for a mapping: %q", got)
+	}
+}
+
+// TestSwarmRuleEdges: the Swarm rules at the edges gremlins found untested.
+func TestSwarmRuleEdges(t *testing.T) {
+	const head = "version: \"3.8\"\nservices:\n"
+	name50, name51 := strings.Repeat("s", 50), strings.Repeat("s", 51)
+	for _, tc := range []struct {
+		name, yml, id, want string
+	}{
+		{"service name of 50", head + "  " + name50 + ":\n    image: a:1\n", "SW108", ""},
+		{"service name of 51", head + "  " + name51 + ":\n    image: a:1\n", "SW108", `^3: service name "s{51}" makes Swarm service names`},
+		{"empty second document", head + "  a:\n    image: a:1\n---\n", "SW110", `a second YAML document`},
+		{"socket in long syntax", head + "  a:\n    image: a:1\n    volumes:\n      - type: bind\n        source: /var/run/docker.sock\n        target: /s\n", "GN404", `^7: .*mounts the Docker socket /var/run/docker.sock`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := ruleMessages(t, tc.yml, tc.id)
+			switch {
+			case tc.want == "" && len(got) > 0:
+				t.Errorf("%s: %q, want nothing", tc.id, got)
+			case tc.want != "" && (len(got) != 1 || !regexp.MustCompile(tc.want).MatchString(got[0])):
+				t.Errorf("%s: %q, want one matching %q", tc.id, got, tc.want)
+			}
+		})
 	}
 }

@@ -84,6 +84,9 @@ func TestRedisRuleEdges(t *testing.T) {
 		{"server by path", "    entrypoint:\n      - docker-entrypoint.sh\n      - /usr/local/bin/redis-server", "RD311", `^7: .*passes /usr/local/bin/redis-server to docker-entrypoint.sh by path`},
 		{"aof in dir", "    command: [redis-server, --appendonly, \"yes\", --dir, /var/lib/redis]\n    volumes: [\"d:/data\"]", "RD314", `writes its AOF to /var/lib/redis but no volume`},
 		{"aof in dir with volume", "    command: [redis-server, --appendonly, \"yes\", --dir, /var/lib/redis]\n    volumes: [\"d:/var/lib/redis\"]", "RD314", ""},
+		{"aof on tmpfs", "    command: [redis-server, --appendonly, \"yes\"]\n    volumes: [{type: tmpfs, target: /data}]", "RD314", `writes its AOF to /data but no volume`},
+		{"secret at its target", "    entrypoint: [/bin/sh, -c, 'cat /run/secrets/redis_pw; exec redis-server']\n    secrets: [{source: pw, target: redis_pw}]", "RD313", ""},
+		{"secret not read", "    entrypoint: [/bin/sh, -c, 'cat /run/secrets/pw; exec redis-server']\n    secrets: [{source: pw, target: redis_pw}]", "RD313", `mounts secret "redis_pw" at /run/secrets/redis_pw but nothing reads it`},
 		{"env list", "    command: [redis-server, --requirepass, \"$$P\"]\n    environment: [\"URL=redis://u:pw@h:6379\", \"A=1\"]", "RD308", `URL holds a URL with a literal password`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

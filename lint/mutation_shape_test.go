@@ -20,6 +20,8 @@ func TestShapeVersionEdges(t *testing.T) {
 		{"secret mode max", svc("3.8", "    secrets: [{source: s, mode: 4294967295}]\nsecrets:\n  s: {external: true}\n"), false, ""},
 		{"secret mode zero", svc("3.8", "    secrets: [{source: s, mode: 0}]\nsecrets:\n  s: {external: true}\n"), false, ""},
 		{"secret mode negative", svc("3.8", "    secrets: [{source: s, mode: -1}]\nsecrets:\n  s: {external: true}\n"), true, ""},
+		{"number from a string", svc("3.8", "    deploy: {update_config: {max_failure_ratio: \"${R:-0.5}\"}}\n"), false, ""},
+		{"number from a word", svc("3.8", "    deploy: {update_config: {max_failure_ratio: \"${R:-half}\"}}\n"), true, ""},
 		{"secret mode wraps", svc("3.8", "    secrets: [{source: s, mode: 4294967296}]\nsecrets:\n  s: {external: true}\n"), false, ""},
 		{"secret mode negative fraction", svc("3.8", "    secrets: [{source: s, mode: -0.5}]\nsecrets:\n  s: {external: true}\n"), true, "is negative"},
 		{"secret mode minus zero", svc("3.8", "    secrets: [{source: s, mode: -0}]\nsecrets:\n  s: {external: true}\n"), false, ""},
