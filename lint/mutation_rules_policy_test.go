@@ -44,6 +44,10 @@ func TestTypeHints(t *testing.T) {
 	if got := ruleMessages(t, head+"    hostname: {a: 1}\n", "SW105"); len(got) != 1 || !regexp.MustCompile(`hostname must be a string$`).MatchString(got[0]) {
 		t.Errorf("SW105 for a mapping: %q", got)
 	}
+	// A block of the wrong type is reported at its key, where the reader looks.
+	if got := ruleMessages(t, head+"    command:\n      a: 1\n", "SW105"); len(got) != 1 || !regexp.MustCompile(`^5: services.a.command must be a string or list$`).MatchString(got[0]) {
+		t.Errorf("SW105 for a block command: %q", got)
+	}
 }
 
 // TestSwarmRuleEdges: the Swarm rules at the edges gremlins found untested.
