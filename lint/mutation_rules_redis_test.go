@@ -88,6 +88,7 @@ func TestRedisRuleEdges(t *testing.T) {
 		{"secret at its target", "    entrypoint: [/bin/sh, -c, 'cat /run/secrets/redis_pw; exec redis-server']\n    secrets: [{source: pw, target: redis_pw}]", "RD313", ""},
 		{"secret not read", "    entrypoint: [/bin/sh, -c, 'cat /run/secrets/pw; exec redis-server']\n    secrets: [{source: pw, target: redis_pw}]", "RD313", `mounts secret "redis_pw" at /run/secrets/redis_pw but nothing reads it`},
 		{"pinned by hostname", "    command: [redis-server, --appendonly, \"yes\"]\n    volumes: [\"d:/data\"]\n    deploy: {placement: {constraints: [node.hostname == n1]}}\nvolumes:\n  d:", "RD315", ""},
+		{"pinned by node id", "    command: [redis-server, --appendonly, \"yes\"]\n    volumes: [\"d:/data\"]\n    deploy: {placement: {constraints: [node.id == abc]}}\nvolumes:\n  d:", "RD315", ""},
 		{"local driver unpinned", "    command: [redis-server, --appendonly, \"yes\"]\n    volumes: [\"d:/data\"]\nvolumes:\n  d: {driver: local}", "RD315", `keeps data on a node-local volume but no placement constraint pins it`},
 		{"env list", "    command: [redis-server, --requirepass, \"$$P\"]\n    environment: [\"URL=redis://u:pw@h:6379\", \"A=1\"]", "RD308", `URL holds a URL with a literal password`},
 	} {

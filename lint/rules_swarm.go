@@ -299,6 +299,9 @@ func checkNames(p *Pass) {
 			node, name, exact := kv[0], kv[0].Value, false
 			if _, ext := Field(kv[1], "external"); ext != nil && (p.Doc.Str(ext) == "true" || yamlnode.Deref(ext).Kind == yaml.MappingNode) {
 				exact = true
+				if k, n := Field(ext, "name"); k != nil { // the 3.0-3.4 form, external: {name: ...}
+					node, name = n, p.Doc.Str(n)
+				}
 			}
 			if k, n := Field(kv[1], "name"); k != nil {
 				node, name, exact = n, p.Doc.Str(n), true
