@@ -22,15 +22,7 @@ func TestPolicyRuleEdges(t *testing.T) {
 		{"external by name, attachable", head + "networks:\n  n:\n    external: {name: x}\n    attachable: true\n", "PL204", ""},
 		{"attachable", head + "networks:\n  n:\n    attachable: true\n", "PL204", `7: network "n" is attachable`},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			got := ruleMessages(t, tc.yml, tc.id)
-			switch {
-			case tc.want == "" && len(got) > 0:
-				t.Errorf("%s: %q, want nothing", tc.id, got)
-			case tc.want != "" && (len(got) != 1 || !regexp.MustCompile(tc.want).MatchString(got[0])):
-				t.Errorf("%s: %q, want one matching %q", tc.id, got, tc.want)
-			}
-		})
+		t.Run(tc.name, func(t *testing.T) { expectRule(t, tc.yml, tc.id, tc.want) })
 	}
 }
 
@@ -62,14 +54,18 @@ func TestSwarmRuleEdges(t *testing.T) {
 		{"empty second document", head + "  a:\n    image: a:1\n---\n", "SW110", `a second YAML document`},
 		{"socket in long syntax", head + "  a:\n    image: a:1\n    volumes:\n      - type: bind\n        source: /var/run/docker.sock\n        target: /s\n", "GN404", `^7: .*mounts the Docker socket /var/run/docker.sock`},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			got := ruleMessages(t, tc.yml, tc.id)
-			switch {
-			case tc.want == "" && len(got) > 0:
-				t.Errorf("%s: %q, want nothing", tc.id, got)
-			case tc.want != "" && (len(got) != 1 || !regexp.MustCompile(tc.want).MatchString(got[0])):
-				t.Errorf("%s: %q, want one matching %q", tc.id, got, tc.want)
-			}
-		})
+		t.Run(tc.name, func(t *testing.T) { expectRule(t, tc.yml, tc.id, tc.want) })
+	}
+}
+
+// expectRule: rule id says one message matching want about yml, or nothing when want is empty.
+func expectRule(t *testing.T, yml, id, want string) {
+	t.Helper()
+	got := ruleMessages(t, yml, id)
+	switch {
+	case want == "" && len(got) > 0:
+		t.Errorf("%s: %q, want nothing", id, got)
+	case want != "" && (len(got) != 1 || !regexp.MustCompile(want).MatchString(got[0])):
+		t.Errorf("%s: %q, want one matching %q", id, got, want)
 	}
 }
