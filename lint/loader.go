@@ -111,9 +111,7 @@ func (c *shapeChecker) loaderChecks() {
 				continue
 			}
 			single := strings.TrimSuffix(kind, "s")
-			_, ext := Field(obj, "external")
-			external := ext != nil && (d.Str(ext) == "true" || yamlnode.Deref(ext).Kind == yaml.MappingNode)
-			if external {
+			if ext, external := d.external(obj); external {
 				_, extName := Field(ext, "name")
 				if _, n := Field(obj, "name"); extName != nil && n != nil && d.Str(extName) != "" && d.Str(n) != "" {
 					c.report(n, false, "%s %s: %s.external.name and %s.name conflict; only use %s.name", single, name, single, single, single)
@@ -138,6 +136,13 @@ func (c *shapeChecker) loaderChecks() {
 }
 
 var ulimitName = regexp.MustCompile(`^[a-z]+$`)
+
+// external reports whether a top-level network, volume, secret or config is external (true, or the
+// external: {name: ...} form), with its external node.
+func (d *Document) external(obj *yaml.Node) (*yaml.Node, bool) {
+	_, ext := Field(obj, "external")
+	return ext, ext != nil && (d.Str(ext) == "true" || yamlnode.Deref(ext).Kind == yaml.MappingNode)
+}
 
 func nonEmpty(d *Document, v *yaml.Node) bool {
 	v = yamlnode.Deref(v)

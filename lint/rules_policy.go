@@ -2,11 +2,11 @@ package lint
 
 import (
 	"fmt"
-	"github.com/webvig/stackgen/constraint"
 	"strings"
 
 	"go.yaml.in/yaml/v4"
 
+	"github.com/webvig/stackgen/constraint"
 	"github.com/webvig/stackgen/yamlnode"
 )
 
@@ -96,8 +96,7 @@ func checkNetworks(p *Pass) {
 	_, nets := Field(p.Doc.Root, "networks")
 	for _, kv := range yamlnode.Pairs(nets) {
 		name, n := kv[0].Value, yamlnode.Deref(kv[1])
-		_, ext := Field(n, "external")
-		if ext != nil && (p.Doc.Str(ext) == "true" || ext.Kind == yaml.MappingNode) {
+		if _, external := p.Doc.external(n); external {
 			continue
 		}
 		// docker stack deploy creates a network declared without a driver as an overlay.

@@ -2,13 +2,13 @@ package lint
 
 import (
 	"fmt"
-	"github.com/webvig/stackgen/constraint"
 	"regexp"
 	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v4"
 
+	"github.com/webvig/stackgen/constraint"
 	"github.com/webvig/stackgen/yamlnode"
 )
 

@@ -297,7 +297,7 @@ func checkNames(p *Pass) {
 		_, m := Field(p.Doc.Root, kind)
 		for _, kv := range yamlnode.Pairs(m) {
 			node, name, exact := kv[0], kv[0].Value, false
-			if _, ext := Field(kv[1], "external"); ext != nil && (p.Doc.Str(ext) == "true" || yamlnode.Deref(ext).Kind == yaml.MappingNode) {
+			if ext, external := p.Doc.external(kv[1]); external {
 				exact = true
 				if k, n := Field(ext, "name"); k != nil { // the 3.0-3.4 form, external: {name: ...}
 					node, name = n, p.Doc.Str(n)
