@@ -97,11 +97,10 @@ func checkSave(p *Pass) {
 			for _, v := range o.values {
 				// Redis 7 splits a "900 1" value itself (measured on 7.0.15); 6.2 and an image whose
 				// version the file does not show get the finding.
-				if strings.ContainsAny(v, " \t") && p.Doc.redisMajor(s) < 7 {
-					p.Reportf(o.node, s.Name, "redis service %q passes --save %q as one argument: Redis 6.2 silently turns RDB snapshots off; pass each number as its own element", s.Name, v)
-					return
-				}
 				if strings.ContainsAny(v, " \t") {
+					if p.Doc.redisMajor(s) < 7 {
+						p.Reportf(o.node, s.Name, "redis service %q passes --save %q as one argument: Redis 6.2 silently turns RDB snapshots off; pass each number as its own element", s.Name, v)
+					}
 					return
 				}
 			}
