@@ -118,8 +118,9 @@ func networkChecks(p probe, err error, spec *generator.Spec, endpointMode string
 
 // remoteContainerChecks are the checks that need the container, done over the network when another
 // node runs it: the same CONFIG GETs, the AOF's state from INFO persistence, and the task's state
-// (Swarm reports a task with a health check Running only once the check has passed).
-func remoteContainerChecks(p probe, err error, spec *generator.Spec, task Task) []Check {
+// (Swarm reports a task with a health check Running only once the check has passed), returned apart
+// because verify lists health with the service's checks.
+func remoteContainerChecks(p probe, err error, spec *generator.Spec, task Task) (checks, Check) {
 	var c checks
 	for _, kv := range expectedConfig(spec) {
 		what := fmt.Sprintf("CONFIG GET %s is %q", kv[0], kv[1])
@@ -141,8 +142,8 @@ func remoteContainerChecks(p probe, err error, spec *generator.Spec, task Task) 
 		c.add(strings.Contains(fields, "|aof_enabled:1|") && strings.Contains(fields, "|aof_last_write_status:ok|"),
 			"the AOF is on and its last write succeeded", fmt.Sprintf("%s (at %s)", infoFields(info, "aof_enabled", "aof_last_write_status"), p["address"]))
 	}
-	c.add(strings.HasPrefix(task.Current, "Running"), "health status is healthy", "task "+task.ID+" "+orErr(task.Current, nil)+" on another node")
-	return c
+	health := Check{OK: strings.HasPrefix(task.Current, "Running"), What: "health status is healthy", Observed: "task " + task.ID + " " + orErr(task.Current, nil) + " on another node"}
+	return c, health
 }
 
 func infoFields(info string, keys ...string) string {

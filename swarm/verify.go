@@ -60,9 +60,8 @@ func Verify(d *Docker, spec *generator.Spec, sealed []byte) ([]Check, error) {
 	p, perr := runProbe(d, spec, sealed, liveImage(svc))
 	var c checks
 	if remote {
-		rc := remoteContainerChecks(p, perr, spec, task)
-		c = append(c, rc[:len(rc)-1]...)
-		return finishVerify(d, c, svc, spec, sealed, rc[len(rc)-1], p, perr), nil
+		rc, health := remoteContainerChecks(p, perr, spec, task)
+		return finishVerify(d, append(c, rc...), svc, spec, sealed, health, p, perr), nil
 	}
 	pong, err := redisCLI(d, cid, true, "ping")
 	c.add(err == nil && pong == "PONG", "PING with the password answers PONG", orErr(pong, err))
