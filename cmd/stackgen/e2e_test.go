@@ -12,8 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"filippo.io/age"
-
 	"github.com/webvig/stackgen/swarm"
 )
 
@@ -238,12 +236,7 @@ func TestEndToEndSwarm(t *testing.T) {
 	label := "sge2e" + suffix + ".redis"
 	x.spec = filepath.Join(x.dir, "stack.yaml")
 	x.key = filepath.Join(x.dir, "key.txt")
-	id, err := age.GenerateX25519Identity()
-	if err != nil {
-		t.Fatal(err)
-	}
-	write(t, x.key, []byte(id.String()+"\n"), 0o600)
-	write(t, x.key+".pub", []byte(id.Recipient().String()+"\n"), 0o644)
+	writeKeyPair(t, x.key)
 	// A fast health check keeps the test short; everything else is the default spec's.
 	write(t, x.spec, []byte(`stack: `+x.stack+`
 image: `+e2eImage+`

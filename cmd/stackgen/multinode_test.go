@@ -14,8 +14,6 @@ import (
 	"syscall"
 	"testing"
 	"time"
-
-	"filippo.io/age"
 )
 
 // The multi-node end-to-end test runs the DEFAULT spec (node.role == worker and the label, no
@@ -363,12 +361,7 @@ func TestEndToEndMultiNode(t *testing.T) {
 		t.Fatal(err)
 	}
 	write(t, x.spec, def, 0o644)
-	id, err := age.GenerateX25519Identity()
-	if err != nil {
-		t.Fatal(err)
-	}
-	write(t, x.key, []byte(id.String()+"\n"), 0o600)
-	write(t, x.key+".pub", []byte(id.Recipient().String()+"\n"), 0o644)
+	writeKeyPair(t, x.key)
 	x.seal("multi-node password, $dollars and `ticks`")
 	deployArgs := []string{"deploy", "--create-network", "-i", x.key, "--image", e2eImage, "--resolve-image", "never", "--wait", "180s", x.spec}
 	// verify from the manager must pass once Swarm has settled after a fault: a write can be answered

@@ -75,12 +75,7 @@ func newSecretFixture(t *testing.T) *secretFixture {
 		t.Fatal(err)
 	}
 	write(t, f.spec, spec, 0o644)
-	id, err := age.GenerateX25519Identity()
-	if err != nil {
-		t.Fatal(err)
-	}
-	write(t, f.key, []byte(id.String()+"\n"), 0o600)
-	write(t, f.key+".pub", []byte(id.Recipient().String()+"\n"), 0o644)
+	writeKeyPair(t, f.key)
 	bin := filepath.Join(dir, "bin")
 	if err := os.MkdirAll(bin, 0o755); err != nil {
 		t.Fatal(err)
@@ -96,6 +91,17 @@ func newSecretFixture(t *testing.T) *secretFixture {
 	}
 	t.Setenv("XDG_CONFIG_HOME", filepath.Join(dir, "xdg"))
 	return f
+}
+
+// writeKeyPair writes a new age identity to path (mode 0600) and its recipient to path.pub.
+func writeKeyPair(t *testing.T, path string) {
+	t.Helper()
+	id, err := age.GenerateX25519Identity()
+	if err != nil {
+		t.Fatal(err)
+	}
+	write(t, path, []byte(id.String()+"\n"), 0o600)
+	write(t, path+".pub", []byte(id.Recipient().String()+"\n"), 0o644)
 }
 
 func write(t *testing.T, name string, data []byte, mode os.FileMode) {
