@@ -135,7 +135,7 @@ func (c *shapeChecker) loaderChecks() {
 	}
 }
 
-var ulimitName = regexp.MustCompile(`^[a-z]+$`)
+var ulimitName = regexp.MustCompile(ulimitNames)
 
 // external reports whether a top-level network, volume, secret or config is external (true, or the
 // external: {name: ...} form), with its external node.

@@ -130,6 +130,7 @@ var (
 		return s
 	}())
 	nameRe         = `^[a-zA-Z0-9._-]+$`
+	ulimitNames    = `^[a-z]+$` // the schema's; the loader converts other names too (loader.go)
 	updateConfig   = obj(kMap, map[string]*shape{"parallelism": unsigned(castTo(kInt)), "delay": duration, "failure_action": str, "monitor": duration, "max_failure_ratio": castTo(kNum), "order@4": {kinds: kStr, enum: []string{"start-first", "stop-first"}}})
 	rollbackConfig = obj(kMap, map[string]*shape{"parallelism": unsigned(castTo(kInt)), "delay": duration, "failure_action": str, "monitor": duration, "max_failure_ratio": castTo(kNum), "order": {kinds: kStr, enum: []string{"start-first", "stop-first"}}})
 )
@@ -179,7 +180,7 @@ var serviceShape = obj(kMap, map[string]*shape{
 	"privileged": castTo(kBool), "read_only": castTo(kBool), "restart": str, "secrets@1": list(ref),
 	"security_opt": listOfStrings, "shm_size": typ(kNum | kStr), "sysctls": listOrDict, "stdin_open": castTo(kBool),
 	"stop_grace_period": duration, "stop_signal": str, "tmpfs": stringOrList, "tty": castTo(kBool),
-	"ulimits": (&shape{kinds: kMap}).withPattern(`^[a-z]+$`, oneOf(castTo(kInt),
+	"ulimits": (&shape{kinds: kMap}).withPattern(ulimitNames, oneOf(castTo(kInt),
 		func() *shape {
 			s := obj(kMap, map[string]*shape{"hard": castTo(kInt), "soft": castTo(kInt)})
 			s.required = []string{"soft", "hard"}
