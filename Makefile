@@ -16,7 +16,7 @@ test: deps
 # regression case; commit it with the fix.
 FUZZTIME ?= 60s
 FUZZ_TARGETS = ./lint:FuzzLint ./lint:FuzzPolicy ./lint:FuzzIgnores ./lint:FuzzRedisArgs ./lint:FuzzDockerParity \
-	./generator:FuzzSpec ./generator:FuzzUnits ./vault:FuzzUnseal ./vault:FuzzSealedTampered
+	./generator:FuzzSpec ./memsize:FuzzSizes ./vault:FuzzUnseal ./vault:FuzzSealedTampered
 # A failing input is saved under testdata/fuzz/ and fails the plain test run that follows. A fuzzing
 # run that fails without leaving such an input (the engine's own trouble, seen once on a busy machine)
 # is shown and tried once more; a second failure fails the build.

@@ -11,6 +11,7 @@ import (
 	"go.yaml.in/yaml/v4"
 
 	"github.com/webvig/stackgen/constraint"
+	"github.com/webvig/stackgen/memsize"
 	"github.com/webvig/stackgen/schemas"
 	"github.com/webvig/stackgen/yamlnode"
 )
@@ -165,16 +166,17 @@ func (s *Spec) knob(flag string) (def, path string, set func(string)) {
 
 // Check enforces what the schema cannot say: relations between values.
 func (s *Spec) Check() error {
-	limit, _ := DockerBytes(s.Memory.Limit)
-	reservation, _ := DockerBytes(s.Memory.Reservation)
-	maxmemory, _ := RedisBytes(s.Redis.MaxMemory)
+	limit, _ := memsize.Docker(s.Memory.Limit)
+	reservation, _ := memsize.Docker(s.Memory.Reservation)
+	maxmemory, _, _ := memsize.Redis(s.Redis.MaxMemory)
 	if reservation > limit {
 		return s.Errorf("memory.reservation", "%s is above memory.limit %s; a reservation cannot exceed the limit",
 			s.Memory.Reservation, s.Memory.Limit)
 	}
-	if maxmemory*4 > limit*3 {
+	if !memsize.Fits(maxmemory, limit, memsize.DefaultRatio) {
 		return s.Errorf("redis.maxmemory", "%s leaves less than a quarter of memory.limit %s as headroom for fork, "+
-			"client buffers and allocator overhead; use at most %s", s.Redis.MaxMemory, s.Memory.Limit, FormatRedisBytes(limit*3/4))
+			"client buffers and allocator overhead; use at most %s", s.Redis.MaxMemory, s.Memory.Limit,
+			memsize.FormatRedis(memsize.MaxMemory(limit, memsize.DefaultRatio)))
 	}
 	for i, c := range s.Placement.Constraints {
 		if _, err := constraint.Parse(c); err != nil {

@@ -6,9 +6,9 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/docker/go-units"
 	"go.yaml.in/yaml/v4"
 
+	"github.com/webvig/stackgen/memsize"
 	"github.com/webvig/stackgen/yamlnode"
 )
 
@@ -97,7 +97,7 @@ func (c *shapeChecker) loaderChecks() {
 		for _, kind := range []string{"limits", "reservations"} {
 			_, mem := Field(Get(s.Node, "deploy", "resources", kind), "memory")
 			if mem != nil && mem.Kind == yaml.ScalarNode && mem.Tag == "!!str" {
-				if _, err := units.RAMInBytes(d.Str(mem)); err != nil {
+				if _, err := memsize.Docker(d.Str(mem)); err != nil {
 					c.report(mem, false, "%s.deploy.resources.%s.memory: %v", base, kind, err)
 				}
 			}

@@ -10,56 +10,6 @@ import (
 // Tests of how lint reads redis-server's argv (redis.go), written against mutants gremlins found
 // alive: the fixtures judge whole rules, these pin the parts.
 
-func TestRedisBytes(t *testing.T) {
-	for _, tc := range []struct {
-		in      string
-		n       int64
-		decimal bool
-		ok      bool
-	}{
-		{"0", 0, false, true},
-		{"100", 100, false, true},
-		{"100b", 100, false, true},
-		{"1k", 1000, true, true},
-		{"1KB", 1024, false, true},
-		{"2m", 2000000, true, true},
-		{"2mb", 2 << 20, false, true},
-		{"3g", 3000000000, true, true},
-		{"3Gb", 3 << 30, false, true},
-		{"512mib", 0, false, false},
-		{"0.5gb", 0, false, false},
-		{"512 mb", 0, false, false},
-		{"mb", 0, false, false},
-		{"", 0, false, false},
-		{"99999999999999999999", 0, false, false},
-		{fmt.Sprint(int64(1) << 62), 1 << 62, false, true},
-		{fmt.Sprint(int64(1)<<62 + 1), 0, false, false},
-		{fmt.Sprint((int64(1)<<62)/(1<<30)) + "gb", ((int64(1) << 62) / (1 << 30)) << 30, false, true},
-		{fmt.Sprint((int64(1)<<62)/(1<<30)+1) + "gb", 0, false, false},
-	} {
-		n, dec, ok := redisBytes(tc.in)
-		if n != tc.n || dec != tc.decimal || ok != tc.ok {
-			t.Errorf("redisBytes(%q) = %d, %v, %v; want %d, %v, %v", tc.in, n, dec, ok, tc.n, tc.decimal, tc.ok)
-		}
-	}
-}
-
-func TestDockerBytes(t *testing.T) {
-	for in, want := range map[string]int64{
-		"536870912": 536870912, "512M": 512 << 20, "512mb": 512 << 20, "1.5g": 3 << 29, "2k": 2048,
-		"1t": 1 << 40, " 7 ": 7, "0": 0, "10b": 10,
-	} {
-		if n, ok := dockerBytes(in); !ok || n != want {
-			t.Errorf("dockerBytes(%q) = %d, %v; want %d", in, n, ok, want)
-		}
-	}
-	for _, in := range []string{"", "-1", "x", "1x", "-1m"} {
-		if n, ok := dockerBytes(in); ok {
-			t.Errorf("dockerBytes(%q) = %d, ok", in, n)
-		}
-	}
-}
-
 func TestImageIsRedis(t *testing.T) {
 	for img, want := range map[string]bool{
 		"redis": true, "redis:7": true, "docker.io/library/redis:7@sha256:ab": true, "redis@sha256:ab": true,

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/webvig/stackgen/memsize"
 	"github.com/webvig/stackgen/schemas"
 	"github.com/webvig/stackgen/yamlnode"
 )
@@ -138,7 +139,7 @@ func ParsePolicy(file string, data []byte) (*Policy, error) {
 		}
 	}
 	for _, m := range []string{p.Memory.Limit, p.Memory.Reservation} {
-		if _, ok := dockerBytes(m); m != "" && !ok {
+		if _, err := memsize.Docker(m); m != "" && err != nil {
 			return nil, fmt.Errorf("%s: memory: %q is not a Docker memory size", file, m)
 		}
 	}

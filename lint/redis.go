@@ -2,7 +2,6 @@ package lint
 
 import (
 	"regexp"
-	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v4"
@@ -297,53 +296,4 @@ func (d *Document) redisMajor(s *Service) int {
 		major = major*10 + int(tag[i]-'0')
 	}
 	return major
-}
-
-// redisBytes parses a Redis memory value the way Redis does: bytes, k/kb, m/mb, g/gb, case-insensitive,
-// where k, m and g are powers of 1000 and kb, mb and gb powers of 1024. ok is false for what makes
-// Redis refuse to start (512mib, 0.5gb, "512 mb").
-func redisBytes(s string) (n int64, decimal bool, ok bool) {
-	l := strings.ToLower(s)
-	i := 0
-	for i < len(l) && l[i] >= '0' && l[i] <= '9' {
-		i++
-	}
-	if i == 0 {
-		return 0, false, false
-	}
-	v, err := strconv.ParseInt(l[:i], 10, 64)
-	if err != nil {
-		return 0, false, false
-	}
-	mult := map[string]int64{"": 1, "b": 1, "k": 1000, "kb": 1024, "m": 1000 * 1000, "mb": 1 << 20, "g": 1000 * 1000 * 1000, "gb": 1 << 30}
-	unit := l[i:]
-	m, ok := mult[unit]
-	if !ok || v > (1<<62)/m {
-		return 0, false, false
-	}
-	return v * m, unit == "k" || unit == "m" || unit == "g", true
-}
-
-// dockerBytes parses a Docker memory size ("512M", "1.5g", "536870912"): binary units.
-func dockerBytes(s string) (int64, bool) {
-	l := strings.ToLower(strings.TrimSpace(s))
-	l = strings.TrimSuffix(l, "b")
-	mult := float64(1)
-	if l != "" {
-		switch l[len(l)-1] {
-		case 'k':
-			mult, l = 1<<10, l[:len(l)-1]
-		case 'm':
-			mult, l = 1<<20, l[:len(l)-1]
-		case 'g':
-			mult, l = 1<<30, l[:len(l)-1]
-		case 't':
-			mult, l = 1<<40, l[:len(l)-1]
-		}
-	}
-	f, err := strconv.ParseFloat(l, 64)
-	if err != nil || f < 0 {
-		return 0, false
-	}
-	return int64(f * mult), true
 }

@@ -7,6 +7,7 @@ import (
 	"go.yaml.in/yaml/v4"
 
 	"github.com/webvig/stackgen/constraint"
+	"github.com/webvig/stackgen/memsize"
 	"github.com/webvig/stackgen/yamlnode"
 )
 
@@ -43,7 +44,7 @@ func checkPorts(p *Pass) {
 }
 
 func checkMemory(p *Pass, kind, policyValue, policyName string) {
-	want, _ := dockerBytes(policyValue)
+	want, _ := memsize.Docker(policyValue)
 	exact := p.Policy.Memory.Exact == nil || *p.Policy.Memory.Exact
 	for _, s := range p.Doc.Services {
 		res := Get(s.Node, "deploy", "resources", kind)
@@ -63,9 +64,9 @@ func checkMemory(p *Pass, kind, policyValue, policyName string) {
 			p.Reportf(at, s.Name, "%s", msg)
 			continue
 		}
-		got, ok := dockerBytes(p.Doc.Str(mem))
+		got, err := memsize.Docker(p.Doc.Str(mem))
 		switch {
-		case !ok:
+		case err != nil:
 			p.Reportf(mem, s.Name, "service %q: %s memory %q is not a Docker size such as 512M", s.Name, policyName, p.Doc.Str(mem))
 		case policyValue != "" && exact && got != want:
 			p.Reportf(mem, s.Name, "service %q: %s memory %s, policy says %s", s.Name, policyName, p.Doc.Str(mem), policyValue)
@@ -73,7 +74,7 @@ func checkMemory(p *Pass, kind, policyValue, policyName string) {
 			p.Reportf(mem, s.Name, "service %q: %s memory %s is above the policy's %s", s.Name, policyName, p.Doc.Str(mem), policyValue)
 		case kind == "reservations":
 			_, lim := Field(Get(s.Node, "deploy", "resources", "limits"), "memory")
-			if limit, ok := dockerBytes(p.Doc.Str(lim)); lim != nil && ok && got > limit {
+			if limit, err := memsize.Docker(p.Doc.Str(lim)); lim != nil && err == nil && got > limit {
 				p.Reportf(mem, s.Name, "service %q reserves %s, more than its %s memory limit: the scheduler holds memory the task can never use", s.Name, p.Doc.Str(mem), p.Doc.Str(lim))
 			}
 		}

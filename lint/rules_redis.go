@@ -9,6 +9,7 @@ import (
 	"go.yaml.in/yaml/v4"
 
 	"github.com/webvig/stackgen/constraint"
+	"github.com/webvig/stackgen/memsize"
 	"github.com/webvig/stackgen/yamlnode"
 )
 
@@ -132,7 +133,7 @@ func checkMaxMemoryUnits(p *Pass) {
 			return
 		}
 		v := lastValue(o)
-		n, decimal, ok := redisBytes(v)
+		n, decimal, ok := memsize.Redis(v)
 		switch {
 		case !ok || len(o.values) != 1:
 			p.Reportf(o.at(), s.Name, "redis service %q: --maxmemory %q is not a size Redis accepts (bytes or kb, mb, gb): Redis refuses to start", s.Name, strings.Join(o.values, " "))
@@ -155,19 +156,17 @@ func checkMaxMemoryHeadroom(p *Pass) {
 		if o == nil || limNode == nil {
 			return
 		}
-		n, _, ok := redisBytes(lastValue(o))
-		limit, lok := dockerBytes(p.Doc.Str(limNode))
-		if !ok || !lok || limit == 0 {
+		n, _, ok := memsize.Redis(lastValue(o))
+		limit, err := memsize.Docker(p.Doc.Str(limNode))
+		if !ok || err != nil || limit == 0 {
 			return
 		}
-		if float64(n) > ratio*float64(limit) {
+		if !memsize.Fits(n, limit, ratio) {
 			p.Reportf(o.at(), s.Name, "redis service %q: --maxmemory %s is %.0f%% of the %s memory limit; keep it at most %.0f%% (%s) to leave room for fork, buffers and overhead",
-				s.Name, lastValue(o), 100*float64(n)/float64(limit), p.Doc.Str(limNode), 100*ratio, humanMB(int64(ratio*float64(limit))))
+				s.Name, lastValue(o), 100*float64(n)/float64(limit), p.Doc.Str(limNode), 100*ratio, memsize.FormatRedis(memsize.MaxMemory(limit, ratio)))
 		}
 	})
 }
-
-func humanMB(n int64) string { return fmt.Sprintf("%dmb", n>>20) }
 
 func checkMaxMemoryPolicy(p *Pass) {
 	forRedis(p, func(s *Service, a *redisArgv) {

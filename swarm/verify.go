@@ -6,9 +6,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/webvig/stackgen/generator"
-
 	"github.com/webvig/stackgen/failure"
+	"github.com/webvig/stackgen/generator"
+	"github.com/webvig/stackgen/memsize"
 )
 
 // Check is one verify result: what was checked, whether it held, and what was observed.
@@ -88,8 +88,8 @@ func Verify(d *Docker, spec *generator.Spec, sealed []byte) ([]Check, error) {
 // drift's.
 func finishVerify(d *Docker, c checks, svc *Service, spec *generator.Spec, sealed []byte, health Check, p probe, perr error) []Check {
 	c.add(len(svc.Endpoint.Ports) == 0, "the service publishes no ports", fmt.Sprintf("%d published", len(svc.Endpoint.Ports)))
-	lim, _ := generator.DockerBytes(spec.Memory.Limit)
-	res, _ := generator.DockerBytes(spec.Memory.Reservation)
+	lim, _ := memsize.Docker(spec.Memory.Limit)
+	res, _ := memsize.Docker(spec.Memory.Reservation)
 	r := svc.Spec.TaskTemplate.Resources
 	c.add(r.Limits.MemoryBytes == lim, "memory limit is "+spec.Memory.Limit, fmt.Sprint(r.Limits.MemoryBytes))
 	c.add(r.Reservations.MemoryBytes == res, "memory reservation is "+spec.Memory.Reservation, fmt.Sprint(r.Reservations.MemoryBytes))
@@ -168,7 +168,7 @@ func orErr(s string, err error) string {
 
 // expectedConfig is what CONFIG GET must answer for the render of spec: each name and its value.
 func expectedConfig(spec *generator.Spec) [][2]string {
-	wantMax, _ := generator.RedisBytes(spec.Redis.MaxMemory)
+	wantMax, _, _ := memsize.Redis(spec.Redis.MaxMemory)
 	var save []string
 	for _, p := range spec.Redis.Save {
 		save = append(save, fmt.Sprint(p[0]), fmt.Sprint(p[1]))
