@@ -53,6 +53,33 @@ func Parse(s string) (Constraint, error) {
 	return Constraint{}, fmt.Errorf("constraint expected one operator from ==, !=")
 }
 
+// Normal is the constraint written the one way Swarm reads it, so that two constraints select the
+// same nodes exactly when their Normal forms are equal: swarmkit compares the key's attribute part
+// ("node.role", the "node.labels." prefix) and the value case-insensitively, but a label's name as
+// written (manager/constraint/constraint.go NodeMatches: "label itself is case sensitive"). The
+// value's grammar is ASCII, so lower case is case folding. A key Swarm does not know stays as
+// written.
+func (c Constraint) Normal() string {
+	key := c.Key
+	switch {
+	case hasPrefixFold(key, "node.labels."):
+		key = "node.labels." + key[len("node.labels."):]
+	case hasPrefixFold(key, "engine.labels."):
+		key = "engine.labels." + key[len("engine.labels."):]
+	case c.Known():
+		key = strings.ToLower(key)
+	}
+	return Constraint{Key: key, Equal: c.Equal, Value: strings.ToLower(c.Value)}.String()
+}
+
+// NodeLabel is the name of the node label the constraint reads (node.labels.NAME), if it reads one.
+func (c Constraint) NodeLabel() (string, bool) {
+	if hasPrefixFold(c.Key, "node.labels.") {
+		return c.Key[len("node.labels."):], true
+	}
+	return "", false
+}
+
 // Node is what constraints are evaluated against.
 type Node struct {
 	ID, Hostname, Addr, Role, OS, Arch string

@@ -104,3 +104,52 @@ func TestMatches(t *testing.T) {
 		t.Errorf("String() = %q", c.String())
 	}
 }
+
+// TestNormal: equal Normal forms select the same nodes: attribute names and values fold case, label
+// names do not. Measured on Engine 20.10.24 with docker service create --constraint on a one-node
+// Swarm whose node is labelled zone=eu: the node was chosen for "node.labels.zone == EU",
+// "NODE.LABELS.zone == eu" and "Node.Role == MANAGER", and none for "node.labels.ZONE == eu" ("no
+// suitable node (scheduling constraints not satisfied on 1 node)").
+func TestNormal(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"node.role==worker", "node.role == worker"},
+		{"NODE.ROLE == Worker", "node.role == worker"},
+		{"Node.Hostname != Box-1", "node.hostname != box-1"},
+		{"node.labels.zone == EU", "node.labels.zone == eu"},
+		{"NODE.LABELS.zone == eu", "node.labels.zone == eu"},
+		{"node.labels.ZONE == eu", "node.labels.ZONE == eu"},
+		{"Engine.Labels.Disk == SSD", "engine.labels.Disk == ssd"},
+		{"node.foo == Bar", "node.foo == bar"},
+	} {
+		c, err := Parse(tc.in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := c.Normal(); got != tc.want {
+			t.Errorf("Parse(%q).Normal() = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+	// Normal agrees with Matches: whatever two constraints' Normal forms say, a node tells the same.
+	node := Node{Hostname: "box-1", Role: "worker", Labels: map[string]string{"zone": "eu", "ZONE": "us"}}
+	pairs := [][2]string{
+		{"node.labels.zone == EU", "node.labels.zone == eu"},
+		{"node.labels.ZONE == eu", "node.labels.zone == eu"},
+		{"NODE.ROLE == WORKER", "node.role == worker"},
+	}
+	for _, p := range pairs {
+		a, _ := Parse(p[0])
+		b, _ := Parse(p[1])
+		if (a.Normal() == b.Normal()) != (a.Matches(node) == b.Matches(node)) {
+			t.Errorf("%q and %q: Normal equal %v, but they match the node %v and %v", p[0], p[1], a.Normal() == b.Normal(), a.Matches(node), b.Matches(node))
+		}
+	}
+}
+
+func TestNodeLabel(t *testing.T) {
+	for in, want := range map[string]string{"node.labels.a.b == true": "a.b", "NODE.LABELS.X == 1": "X", "node.role == worker": ""} {
+		c, _ := Parse(in)
+		if got, ok := c.NodeLabel(); got != want || ok != (want != "") {
+			t.Errorf("NodeLabel(%q) = %q, %v", in, got, ok)
+		}
+	}
+}

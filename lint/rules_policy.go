@@ -151,14 +151,13 @@ func checkPlacement(p *Pass) {
 	}
 }
 
-// normalizeConstraint writes a constraint the one way Swarm reads it (keys case-insensitively, the
-// spacing around the operator free); one that does not parse stays as written.
+// normalizeConstraint is constraint.Normal, or the text as written for one that does not parse.
 func normalizeConstraint(c string) string {
 	parsed, err := constraint.Parse(c)
 	if err != nil {
 		return strings.TrimSpace(c)
 	}
-	return strings.ToLower(parsed.Key) + map[bool]string{true: "==", false: "!="}[parsed.Equal] + parsed.Value
+	return parsed.Normal()
 }
 
 func checkConstraints(p *Pass) {

@@ -495,7 +495,8 @@ func checkAOFVolume(p *Pass) {
 func pins(c string) bool {
 	parsed, err := constraint.Parse(c)
 	key := strings.ToLower(parsed.Key)
-	return err == nil && parsed.Equal && (key == "node.hostname" || key == "node.id" || strings.HasPrefix(key, "node.labels."))
+	_, label := parsed.NodeLabel()
+	return err == nil && parsed.Equal && (key == "node.hostname" || key == "node.id" || label)
 }
 
 func checkStateful(p *Pass) {

@@ -204,13 +204,14 @@ func PlacementFits(nodes []Node, constraints []string, pinLabel string) error {
 		onlyManagers = onlyManagers && n.Spec.Role == "manager"
 	}
 	for _, c := range constraints {
-		key, value, _ := strings.Cut(c, "==")
-		key, value = strings.TrimSpace(key), strings.TrimSpace(value)
+		parsed, err := constraint.Parse(c)
+		label, isLabel := parsed.NodeLabel()
 		switch {
-		case key == "node.role" && value == "worker" && onlyManagers:
+		case err != nil || !parsed.Equal:
+		case parsed.Normal() == "node.role == worker" && onlyManagers:
 			xe.Hint("every node is a manager, so node.role == worker never schedules; add a worker (docker swarm join), or deploy with --constraint to replace the list, e.g. --constraint '%s == true'", pinLabel)
-		case strings.HasPrefix(key, "node.labels."):
-			xe.Hint("label the node that keeps the data: docker node update --label-add %s=%s NODE", strings.TrimPrefix(key, "node.labels."), value)
+		case isLabel:
+			xe.Hint("label the node that keeps the data: docker node update --label-add %s=%s NODE", label, parsed.Value)
 		}
 	}
 	return xe
