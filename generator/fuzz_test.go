@@ -35,4 +35,3 @@ func FuzzSpec(f *testing.F) {
 		}
 	})
 }
-
