@@ -14,8 +14,8 @@ import (
 
 // Inside the container the secret is always mounted under this name, whatever the spec is called.
 const (
-	secretKey    = "redis_password"
-	SecretTarget = "/run/secrets/" + secretKey
+	SecretFile   = "redis_password"
+	SecretTarget = "/run/secrets/" + SecretFile
 	volumeKey    = "redis_data"
 	dataDir      = "/data"
 	// LockFile is the file in the data directory that the running Redis holds an exclusive flock on.
@@ -112,7 +112,7 @@ func (s *Spec) RedisArgs() []string {
 // bookworm; redis:6.2 is FROM debian:bookworm-slim, docker-library/redis 6.2/debian/Dockerfile). An
 // image without it makes the wrapper refuse to start: never unlocked.
 //
-// Dollars are literal here; Stack escapes them for YAML.
+// Dollars are literal here; the renderer doubles them (str) so that Docker's interpolation leaves them.
 func EntrypointScript() string {
 	return `pw="$(cat ` + SecretTarget + `)" || exit 1
 if [ -z "$pw" ]; then
@@ -141,9 +141,16 @@ EOF`
 // HealthScript authenticates through REDISCLI_AUTH (never argv), sends a read-only PING and compares
 // the reply: redis-cli exits 0 on NOAUTH, so its exit code alone proves nothing.
 func HealthScript() string {
-	return `REDISCLI_AUTH="$(cat ` + SecretTarget + `)" || exit 1
+	return RedisCLIAuth(SecretTarget) + `[ "$(redis-cli -h 127.0.0.1 -p 6379 ping)" = PONG ]`
+}
+
+// RedisCLIAuth is the start of every shell script that runs redis-cli for stackgen: the password
+// from the secret file into REDISCLI_AUTH, which redis-cli reads (redis-facts.md: never -a, which
+// puts it in argv and the service spec), or exit 1 when the file cannot be read.
+func RedisCLIAuth(secretFile string) string {
+	return `REDISCLI_AUTH="$(cat ` + secretFile + `)" || exit 1
 export REDISCLI_AUTH
-[ "$(redis-cli -h 127.0.0.1 -p 6379 ping)" = PONG ]`
+`
 }
 
 // Render writes the stack file for spec s; sealed is the password file's bytes, hashed for the
@@ -153,7 +160,7 @@ func Render(s *Spec, sealed []byte) ([]byte, error) {
 
 	svc := mapping(
 		"image", str(s.Image),
-		"entrypoint", strs(escapeAll(Entrypoint())...),
+		"entrypoint", strs(Entrypoint()...),
 		"command", strs(s.RedisArgs()...),
 		"networks", strs(s.Network),
 		"volumes", seq(mapping(
@@ -162,9 +169,9 @@ func Render(s *Spec, sealed []byte) ([]byte, error) {
 			"target", str(dataDir),
 		)),
 		"secrets", seq(mapping(
-			"source", str(secretKey),
-			"target", str(secretKey),
-			"mode", raw("!!int", "0400"),
+			"source", str(SecretFile),
+			"target", str(SecretFile),
+			"mode", raw("!!int", fmt.Sprintf("0%o", SecretMode)),
 		)),
 		"healthcheck", healthcheck(s),
 		"deploy", deploy(s),
@@ -174,7 +181,7 @@ func Render(s *Spec, sealed []byte) ([]byte, error) {
 		"services", mapping(s.Service, svc),
 		"networks", mapping(s.Network, mapping("external", raw("!!bool", "true"))),
 		"volumes", mapping(volumeKey, mapping("name", str(s.VolumeName()))),
-		"secrets", mapping(secretKey, mapping(
+		"secrets", mapping(SecretFile, mapping(
 			"external", raw("!!bool", "true"),
 			"name", str(secret),
 		)),
@@ -201,7 +208,7 @@ func Render(s *Spec, sealed []byte) ([]byte, error) {
 
 func healthcheck(s *Spec) *yaml.Node {
 	kv := []any{
-		"test", strs(escapeAll(HealthTest())...),
+		"test", strs(HealthTest()...),
 		"interval", str(s.Health.Interval),
 		"timeout", str(s.Health.Timeout),
 		"retries", raw("!!int", strconv.Itoa(s.Health.Retries)),
@@ -274,21 +281,20 @@ func HealthTest() []string { return []string{"CMD", "/bin/sh", "-c", HealthScrip
 // SecretMode is the mount mode of the password secret: readable by root, the wrapper, only.
 const SecretMode = 0o400
 
-func escapeAll(args []string) []string {
-	out := make([]string, len(args))
-	for i, a := range args {
-		out[i] = escape(a)
-	}
-	return out
-}
-
-// escape doubles every "$" so that Docker's interpolation hands the shell a literal "$".
-func escape(script string) string { return strings.ReplaceAll(script, "$", "$$") }
-
 func mapping(kv ...any) *yaml.Node {
 	n := &yaml.Node{Kind: yaml.MappingNode}
 	for i := 0; i+1 < len(kv); i += 2 {
-		n.Content = append(n.Content, str(kv[i].(string)), kv[i+1].(*yaml.Node))
+		n.Content = append(n.Content, key(kv[i].(string)), kv[i+1].(*yaml.Node))
+	}
+	return n
+}
+
+// key is a mapping key: quoted where a YAML 1.1 reader would not take it as a string, but never
+// escaped, since Docker does not interpolate keys.
+func key(k string) *yaml.Node {
+	n := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: k}
+	if yaml11.MatchString(k) {
+		n.Style = yaml.DoubleQuotedStyle
 	}
 	return n
 }
@@ -316,7 +322,11 @@ func quoted(v string) *yaml.Node {
 // yaml11 matches plain scalars that a YAML 1.1 reader (older Docker CLIs) would not read as a string.
 var yaml11 = regexp.MustCompile(`^(?i:y|n|yes|no|on|off|true|false|null|~|[-+]?[0-9][0-9_.:eE+-]*|[-+]?\.inf|\.nan)$|^$`)
 
+// str is a string value as Docker must read it back: every "$" doubled, since docker stack deploy
+// substitutes $NAME from the deployer's environment in every value (a wrapper script's "$pw", or a
+// --constraint carrying "$SUFFIX", would otherwise change under the deploy).
 func str(v string) *yaml.Node {
+	v = strings.ReplaceAll(v, "$", "$$")
 	n := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: v}
 	if yaml11.MatchString(v) {
 		n.Style = yaml.DoubleQuotedStyle

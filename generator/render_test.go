@@ -228,3 +228,49 @@ func TestRenderWithoutSnapshots(t *testing.T) {
 		t.Fatalf("an empty schedule must render --save \"\":\n%s", out)
 	}
 }
+
+// TestDockerReadsValuesAsWritten: every "$" the renderer writes reaches Docker as a literal "$",
+// whatever the deployer's environment holds: a constraint given with --constraint (the grammar allows
+// "$") is what docker stack config prints back, with the variable it names set.
+func TestDockerReadsValuesAsWritten(t *testing.T) {
+	docker, err := exec.LookPath("docker")
+	if err != nil {
+		t.Fatal("the docker CLI is not on PATH (apt-get install -y docker.io): docker stack config is the judge here")
+	}
+	def, _ := stacks.FS.ReadFile(stacks.Default)
+	sealed, _ := stacks.FS.ReadFile("wheel_analyzer/redis_password.age")
+	s, err := generator.ParseSpec("stack.yaml", def)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const c = "node.labels.x == true$SUFFIX"
+	if err := s.Apply([]generator.Override{{Flag: "--constraint", Value: c}}); err != nil {
+		t.Fatal(err)
+	}
+	out, err := generator.Render(s, sealed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(docker, "stack", "config", "-c", "-")
+	cmd.Stdin = bytes.NewReader(out)
+	cmd.Env = append(os.Environ(), "DOCKER_HOST=unix:///nonexistent", "SUFFIX=_from_the_deployer")
+	got, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("docker stack config: %v", err)
+	}
+	var cfg struct {
+		Services map[string]struct {
+			Deploy struct {
+				Placement struct {
+					Constraints []string `yaml:"constraints"`
+				} `yaml:"placement"`
+			} `yaml:"deploy"`
+		} `yaml:"services"`
+	}
+	if err := yaml.Unmarshal(got, &cfg); err != nil {
+		t.Fatal(err)
+	}
+	if cons := cfg.Services["redis"].Deploy.Placement.Constraints; len(cons) != 1 || cons[0] != c {
+		t.Fatalf("docker reads the constraints as %q, want [%q]\n%s", cons, c, out)
+	}
+}

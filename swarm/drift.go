@@ -97,9 +97,9 @@ func drift(svc *Service, spec *generator.Spec, sealed []byte) []Check {
 	ok := false
 	for _, s := range cs.Secrets {
 		mounted = append(mounted, fmt.Sprintf("%s at %s mode %04o", s.SecretName, s.File.Name, s.File.Mode))
-		ok = ok || s.SecretName == secret && s.File.Name == "redis_password" && s.File.Mode == generator.SecretMode
+		ok = ok || s.SecretName == secret && s.File.Name == generator.SecretFile && s.File.Mode == generator.SecretMode
 	}
-	c.add(ok && len(cs.Secrets) == 1, fmt.Sprintf("secret %s at redis_password, mode %04o", secret, generator.SecretMode), orErr(strings.Join(mounted, ", "), nil))
+	c.add(ok && len(cs.Secrets) == 1, fmt.Sprintf("secret %s at %s, mode %04o", secret, generator.SecretFile, generator.SecretMode), orErr(strings.Join(mounted, ", "), nil))
 
 	hc := cs.Healthcheck
 	healthOK := hc != nil && slices.Equal(hc.Test, generator.HealthTest()) &&

@@ -17,17 +17,18 @@ var errNotOnThisNode = errors.New("not on this node")
 // probeTimeout bounds the verify job, from its creation to its logs.
 var probeTimeout = 90 * time.Second
 
+// probeURLFile is where the verify job mounts the URL secret.
+const probeURLFile = "redis_url"
+
 // probeScript connects to Redis the way the application does: the host and port from the REDIS_URL
 // secret, over the stack's overlay network, authenticated with the password secret through
 // REDISCLI_AUTH (never argv). One line per probe, "NAME<TAB>output" with the output's newlines as
 // "|", so that a failure says which address failed and how. timeout bounds each call: a cut-off
 // task drops packets and redis-cli would wait for TCP to give up.
-const probeScript = `url="$(cat /run/secrets/redis_url)" || exit 1
+var probeScript = `url="$(cat /run/secrets/` + probeURLFile + `)" || exit 1
 hp="${url##*@}"; hp="${hp%%/*}"; host="${hp%:*}"; port="${hp##*:}"
 printf 'address\t%s:%s\n' "$host" "$port"
-REDISCLI_AUTH="$(cat /run/secrets/redis_password)" || exit 1
-export REDISCLI_AUTH
-probe() { name="$1"; shift; printf '%s\t' "$name"; timeout 5 "$@" 2>&1 | tr '\n' '|'; echo; }
+` + generator.RedisCLIAuth(generator.SecretTarget) + `probe() { name="$1"; shift; printf '%s\t' "$name"; timeout 5 "$@" 2>&1 | tr '\n' '|'; echo; }
 probe ping redis-cli -h "$host" -p "$port" ping
 probe noauth env -u REDISCLI_AUTH redis-cli -h "$host" -p "$port" ping
 for k in save appendonly appendfsync maxmemory maxmemory-policy; do
@@ -48,8 +49,8 @@ func runProbe(d *Docker, spec *generator.Spec, sealed []byte, image string) (pro
 		"--mode", "replicated-job", "--restart-condition", "none", "--no-resolve-image",
 		"--label", "com.stackgen.verify="+spec.Stack,
 		"--network", spec.Network,
-		"--secret", "source="+spec.SecretName(sealed)+",target=redis_password,mode=0400",
-		"--secret", "source="+spec.URLSecretName(sealed)+",target=redis_url,mode=0400",
+		"--secret", fmt.Sprintf("source=%s,target=%s,mode=%04o", spec.SecretName(sealed), generator.SecretFile, generator.SecretMode),
+		"--secret", fmt.Sprintf("source=%s,target=%s,mode=%04o", spec.URLSecretName(sealed), probeURLFile, generator.SecretMode),
 		"--entrypoint", "/bin/sh", image, "-c", probeScript)
 	if err != nil {
 		return nil, fmt.Errorf("create the verify job: %w", err)

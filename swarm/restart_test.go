@@ -10,7 +10,7 @@ import (
 // runs, then task2 in cid2; the marker key is set, kept and deleted. A test puts a wrong answer in
 // front.
 func restartScript(t *testing.T) []answer {
-	cli := `^exec (cid1|cid2) /bin/sh -c REDISCLI_AUTH=.* redis-cli `
+	cli := `^exec (cid1|cid2) /bin/sh -c REDISCLI_AUTH=(?s:.*) redis-cli `
 	return []answer{
 		{Re: `^service update --force --detach=true --quiet wheel_analyzer_redis$`, Mark: "restarted"},
 		{Re: `^service ps --no-trunc --filter desired-state=running`, When: "restarted", Stdout: "task2 Running 1 second ago\n"},

@@ -256,7 +256,7 @@ func at(m map[string]any, path ...string) map[string]any {
 // healthy answers every verify question as a correctly deployed default stack would; a test puts
 // one wrong answer in front.
 func healthy(t *testing.T) []answer {
-	cli := `^exec cid1 /bin/sh -c REDISCLI_AUTH=.* redis-cli `
+	cli := `^exec cid1 /bin/sh -c REDISCLI_AUTH=(?s:.*) redis-cli `
 	return append([]answer{
 		{Re: `^service inspect wheel_analyzer_redis$`, Stdout: liveService(t, nil)},
 		{Re: `^service ps .*desired-state=running`, Stdout: "task1 Running 2 minutes ago\n"},
@@ -297,7 +297,7 @@ func TestVerifyHealthy(t *testing.T) {
 // TestVerifyEachCheckFails breaks one thing at a time: exactly the check about it fails.
 func TestVerifyEachCheckFails(t *testing.T) {
 	spec, sealed := defaultSpec(t)
-	cli := `^exec cid1 /bin/sh -c REDISCLI_AUTH=.* redis-cli `
+	cli := `^exec cid1 /bin/sh -c REDISCLI_AUTH=(?s:.*) redis-cli `
 	served := func(breakIt func(svc map[string]any)) answer {
 		return answer{Re: `^service inspect wheel_analyzer_redis$`, Stdout: liveService(t, breakIt)}
 	}

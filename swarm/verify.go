@@ -30,7 +30,7 @@ func (c *checks) add(ok bool, what, observed string) {
 func redisCLI(d *Docker, cid string, auth bool, args ...string) (string, error) {
 	script := `exec redis-cli --no-raw "$@"`
 	if auth {
-		script = `REDISCLI_AUTH="$(cat ` + generator.SecretTarget + `)" || exit 1; export REDISCLI_AUTH; exec redis-cli "$@"`
+		script = generator.RedisCLIAuth(generator.SecretTarget) + `exec redis-cli "$@"`
 	}
 	out, err := d.Run(nil, append([]string{"exec", cid, "/bin/sh", "-c", script, "redis-cli"}, args...)...)
 	return strings.TrimSpace(out), err
