@@ -1,6 +1,9 @@
 package lint
 
-import "path/filepath"
+import (
+	"iter"
+	"path/filepath"
+)
 
 // File is one input: its name (for findings) and bytes.
 type File struct {
@@ -8,13 +11,24 @@ type File struct {
 	Data []byte
 }
 
-// CheckOptions say how Check loads and judges files.
-type CheckOptions struct {
-	// PolicyFor gives the policy of a file (the command line finds .stackgen.yaml upward); an error
-	// stops the run.
-	PolicyFor       func(file string) (*Policy, error)
+// Files yields files already in memory, for Check.
+func Files(files ...File) iter.Seq2[File, error] {
+	return func(yield func(File, error) bool) {
+		for _, f := range files {
+			if !yield(f, nil) {
+				return
+			}
+		}
+	}
+}
+
+// Options say how Check loads and judges files.
+type Options struct {
+	// Policy gives the policy of a file (the command line finds .stackgen.yaml upward); an error
+	// stops the run. nil means the built-in default for every file.
+	Policy          func(file string) (*Policy, error)
 	Env             Env
-	MaxSize         int
+	MaxSize         int  // bytes per file; MaxFileSize when 0
 	Merge           bool // merge the files in order, as Compose merges overrides, into one document
 	NoInlineIgnores bool
 	// FileExists says whether a file exists (the command line stats it); env_file paths are resolved
@@ -22,15 +36,19 @@ type CheckOptions struct {
 	FileExists func(path string) bool
 }
 
-// Check loads each file (or their merge) and lints it with its policy. Files that cannot be linted
-// at all (not YAML, too big, ...) are returned as inputErrs and the others are still checked; err is
-// a policy that could not be loaded.
-func Check(files []File, o CheckOptions) (res *Result, inputErrs []error, err error) {
+// Check lints each file the sequence yields, or with Merge their merge, each with its policy, and
+// returns the findings sorted by file and position. The sequence is read one file at a time and no
+// file's bytes are kept once it is judged (with Merge, all are held until the merge). What cannot be
+// linted at all (an error the sequence yields, a file that is not YAML or too big) is returned in
+// inputErrs and the other files are still checked; err is a policy that could not be loaded.
+func Check(files iter.Seq2[File, error], o Options) (res *Result, inputErrs []error, err error) {
 	res = &Result{}
-	run := func(d *Document, file string) error {
-		pol, err := o.PolicyFor(file)
-		if err != nil {
-			return err
+	judge := func(d *Document, file string) error {
+		pol := DefaultPolicy()
+		if o.Policy != nil {
+			if pol, err = o.Policy(file); err != nil {
+				return err
+			}
 		}
 		if o.FileExists != nil {
 			dir := "."
@@ -44,30 +62,35 @@ func Check(files []File, o CheckOptions) (res *Result, inputErrs []error, err er
 				return o.FileExists(p)
 			}
 		}
-		r := Run([]*Document{d}, Options{Policy: pol, NoInlineIgnores: o.NoInlineIgnores})
-		res.Findings = append(res.Findings, r.Findings...)
-		res.Files += r.Files
+		res.Findings = append(res.Findings, d.lint(pol, o.NoInlineIgnores)...)
+		res.Files += len(d.files)
 		return nil
 	}
-	if o.Merge {
-		names := make([]string, len(files))
-		datas := make([][]byte, len(files))
-		for i, f := range files {
-			names[i], datas[i] = f.Name, f.Data
+	var names []string
+	var datas [][]byte
+	for f, ferr := range files {
+		switch {
+		case ferr != nil:
+			inputErrs = append(inputErrs, ferr)
+		case o.Merge:
+			names, datas = append(names, f.Name), append(datas, f.Data)
+		default:
+			d, lerr := load(f.Name, f.Data, o.Env, o.MaxSize)
+			if lerr != nil {
+				inputErrs = append(inputErrs, lerr)
+				continue
+			}
+			if err := judge(d, f.Name); err != nil {
+				return res, inputErrs, err
+			}
 		}
-		d, err := Merge(names, datas, o.Env, o.MaxSize)
-		if err != nil {
-			return res, []error{err}, nil
-		}
-		return res, nil, run(d, names[0])
 	}
-	for _, f := range files {
-		d, err := Load(f.Name, f.Data, o.Env, o.MaxSize)
-		if err != nil {
-			inputErrs = append(inputErrs, err)
-			continue
+	if o.Merge && len(names) > 0 && len(inputErrs) == 0 {
+		d, merr := merge(names, datas, o.Env, o.MaxSize)
+		if merr != nil {
+			return res, []error{merr}, nil
 		}
-		if err := run(d, f.Name); err != nil {
+		if err := judge(d, names[0]); err != nil {
 			return res, inputErrs, err
 		}
 	}

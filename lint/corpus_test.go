@@ -89,7 +89,7 @@ func askDocker(t *testing.T, docker, dir, name string) dockerVerdict {
 // rejected means an error finding from a Swarm rule (SW...), or input that cannot be linted at all.
 func stackgenVerdict(dir, name string, data []byte) (rejected bool, errs []Finding, ignored []string, loadErr error) {
 	env := parityEnv(dir)
-	d, err := Load(name, data, func(k string) (string, bool) { v, ok := env[k]; return v, ok }, 0)
+	d, err := load(name, data, func(k string) (string, bool) { v, ok := env[k]; return v, ok }, 0)
 	if err != nil {
 		return true, nil, nil, err
 	}
@@ -100,7 +100,7 @@ func stackgenVerdict(dir, name string, data []byte) (rejected bool, errs []Findi
 		_, err := os.Stat(p)
 		return err == nil
 	}
-	res := Run([]*Document{d}, Options{})
+	res := (&Result{Findings: d.lint(DefaultPolicy(), false)})
 	seen := map[string]bool{}
 	for _, f := range res.Findings {
 		if f.Severity == Error && strings.HasPrefix(f.Rule, "SW") && !daemonSide[f.Rule] {

@@ -36,11 +36,10 @@ func TestDockerParity(t *testing.T) {
 		}
 		rejected++
 		data, _ := os.ReadFile(file)
-		d, err := lint.Load(file, data, noEnv, 0)
+		res, err := lintOne(file, data, lint.Options{})
 		if err != nil {
 			continue // unreadable input is exit status 2, stricter than a finding
 		}
-		res := lint.Run([]*lint.Document{d}, lint.Options{})
 		if res.Worst() < lint.Error {
 			t.Errorf("%s: docker stack config rejects it (%s) but stackgen reports no error", file, strings.TrimSpace(stderr.String()))
 		}
@@ -71,14 +70,14 @@ func TestMergeVersionMismatch(t *testing.T) {
 	if err == nil || !strings.Contains(string(out), "version mismatched between two composefiles : 3.8 and 3.7") {
 		t.Fatalf("docker stack config: %v: %s; expected a version mismatch", err, out)
 	}
-	d, err := lint.Merge([]string{"a.yml", "b.yml"}, [][]byte{a, b}, noEnv, 0)
-	if err != nil {
-		t.Fatal(err)
+	res, inErrs, err := lint.Check(lint.Files(lint.File{Name: "a.yml", Data: a}, lint.File{Name: "b.yml", Data: b}), lint.Options{Env: noEnv, Merge: true})
+	if err != nil || inErrs != nil {
+		t.Fatal(err, inErrs)
 	}
-	for _, f := range lint.Run([]*lint.Document{d}, lint.Options{}).Findings {
+	for _, f := range res.Findings {
 		if f.Rule == "SW102" && f.Severity == lint.Error && strings.Contains(f.Message, "version mismatched between two composefiles : 3.8 and 3.7") {
 			return
 		}
 	}
-	t.Fatal("lint.Merge of files with different versions has no SW102 error")
+	t.Fatal("merging files with different versions gives no SW102 error")
 }

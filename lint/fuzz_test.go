@@ -22,14 +22,14 @@ func addFixtures(f *testing.F) {
 func FuzzLint(f *testing.F) {
 	addFixtures(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
-		d, err := lint.Load("f.yml", data, noEnv, 1<<16)
+		res, err := lintOne("f.yml", data, lint.Options{MaxSize: 1 << 16})
 		if err != nil {
 			if _, ok := err.(*lint.InputError); !ok {
-				t.Fatalf("Load error of type %T: %v", err, err)
+				t.Fatalf("load error of type %T: %v", err, err)
 			}
 			return
 		}
-		for _, fd := range lint.Run([]*lint.Document{d}, lint.Options{}).Findings {
+		for _, fd := range res.Findings {
 			if fd.Line < 1 || fd.Column < 1 || fd.File != "f.yml" || fd.Message == "" {
 				t.Fatalf("finding without a position or message: %+v", fd)
 			}

@@ -46,15 +46,11 @@ func TestHostileInput(t *testing.T) {
 			var loadErr error
 			var before, after runtime.MemStats
 			runtime.ReadMemStats(&before)
-			d, err := lint.Load("x.yml", []byte(tc.data), noEnv, 0)
-			loadErr = err
-			if err == nil {
-				lint.Run([]*lint.Document{d}, lint.Options{})
-			}
+			_, loadErr = lintOne("x.yml", []byte(tc.data), lint.Options{})
 			runtime.ReadMemStats(&after)
 			var ie *lint.InputError
 			if !errors.As(loadErr, &ie) {
-				t.Fatalf("Load accepted hostile input (err %v)", loadErr)
+				t.Fatalf("lint accepted hostile input (err %v)", loadErr)
 			}
 			if !strings.HasPrefix(ie.Error(), tc.want) {
 				t.Errorf("error %q, want prefix %q", ie.Error(), tc.want)
@@ -69,11 +65,10 @@ func TestHostileInput(t *testing.T) {
 }
 
 func TestSecondDocumentIsAFinding(t *testing.T) {
-	d, err := lint.Load("x.yml", []byte("version: \"3.8\"\nservices: {}\n---\nservices: {}\n"), noEnv, 0)
+	res, err := lintOne("x.yml", []byte("version: \"3.8\"\nservices: {}\n---\nservices: {}\n"), lint.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	res := lint.Run([]*lint.Document{d}, lint.Options{})
 	if len(res.Findings) != 1 || res.Findings[0].Rule != "SW110" || res.Findings[0].Line != 4 {
 		t.Fatalf("findings %+v, want one SW110 at line 4", res.Findings)
 	}
@@ -84,9 +79,7 @@ func BenchmarkHostile(b *testing.B) {
 		b.Run(strings.ReplaceAll(tc.name, " ", "_"), func(b *testing.B) {
 			b.ReportAllocs()
 			for i := 0; i < b.N; i++ {
-				if d, err := lint.Load("x.yml", []byte(tc.data), noEnv, 0); err == nil {
-					lint.Run([]*lint.Document{d}, lint.Options{})
-				}
+				_, _ = lintOne("x.yml", []byte(tc.data), lint.Options{})
 			}
 		})
 	}

@@ -120,48 +120,31 @@ func blockEnd(n *yaml.Node, depth int) int {
 	return last
 }
 
-// Options tune a run.
-type Options struct {
-	Policy          *Policy
-	NoInlineIgnores bool
-}
-
 // Result is the outcome of linting some documents.
 type Result struct {
 	Findings []Finding
 	Files    int
 }
 
-// Run checks documents with every enabled rule, applies policy severities, exemptions and inline
-// ignores, and returns the findings sorted by file and position.
-func Run(docs []*Document, opts Options) *Result {
-	pol := opts.Policy
-	if pol == nil {
-		pol = DefaultPolicy()
-	}
-	res := &Result{}
-	for _, d := range docs {
-		res.Files += len(d.files)
-		var found []Finding
-		for _, r := range Rules {
-			sev := pol.severity(r)
-			if sev == 0 || r.Check == nil {
-				continue
-			}
-			var local []Finding
-			p := &Pass{Doc: d, Policy: pol, rule: r, out: &local}
-			r.Check(p)
-			for i := range local {
-				local[i].Severity = sev
-			}
-			found = append(found, local...)
+// lint checks the document with every rule the policy leaves on, applies the policy's severities
+// and exemptions and the inline ignores (refused with noInline), and returns the findings.
+func (d *Document) lint(pol *Policy, noInline bool) []Finding {
+	var found []Finding
+	for _, r := range Rules {
+		sev := pol.severity(r)
+		if sev == 0 || r.Check == nil {
+			continue
 		}
-		found = pol.exempt(found)
-		found = append(found, d.applyIgnores(&found, pol, opts.NoInlineIgnores)...)
-		res.Findings = append(res.Findings, found...)
+		var local []Finding
+		p := &Pass{Doc: d, Policy: pol, rule: r, out: &local}
+		r.Check(p)
+		for i := range local {
+			local[i].Severity = sev
+		}
+		found = append(found, local...)
 	}
-	SortFindings(res.Findings)
-	return res
+	found = pol.exempt(found)
+	return append(found, d.applyIgnores(&found, pol, noInline)...)
 }
 
 // SortFindings orders findings by file, line, column and rule.

@@ -35,17 +35,32 @@ func lintFixture(t *testing.T, file string) *lint.Result {
 			t.Fatal(err)
 		}
 	}
-	d, err := lint.Load(file, data, noEnv, 0)
+	res, err := lintOne(file, data, lint.Options{
+		Policy: func(string) (*lint.Policy, error) { return pol, nil },
+		FileExists: func(p string) bool {
+			_, err := os.Stat(p)
+			return err == nil
+		},
+		// Fixtures under noinline/ run as a central CI would, with inline ignores refused.
+		NoInlineIgnores: filepath.Base(filepath.Dir(file)) == "noinline",
+	})
 	if err != nil {
-		t.Fatalf("Load: %v", err)
+		t.Fatalf("load: %v", err)
 	}
-	d.FileExists = func(p string) bool {
-		_, err := os.Stat(filepath.Join(filepath.Dir(file), p))
-		return err == nil
+	return res
+}
+
+// lintOne lints one file's bytes as the command line does, with no environment unless o gives
+// one; err is the file's input error, if it could not be linted at all.
+func lintOne(name string, data []byte, o lint.Options) (*lint.Result, error) {
+	if o.Env == nil {
+		o.Env = noEnv
 	}
-	// Fixtures under noinline/ run as a central CI would, with inline ignores refused.
-	noInline := filepath.Base(filepath.Dir(file)) == "noinline"
-	return lint.Run([]*lint.Document{d}, lint.Options{Policy: pol, NoInlineIgnores: noInline})
+	res, inErrs, err := lint.Check(lint.Files(lint.File{Name: name, Data: data}), o)
+	if err == nil && len(inErrs) > 0 {
+		err = inErrs[0]
+	}
+	return res, err
 }
 
 // want is one expectation: a rule ID and a regexp searched in the message.
@@ -183,11 +198,10 @@ func TestDefaultRenderIsClean(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := lint.Load("render.yml", out, noEnv, 0)
+	res, err := lintOne("render.yml", out, lint.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	res := lint.Run([]*lint.Document{d}, lint.Options{})
 	if len(res.Findings) > 0 {
 		var b strings.Builder
 		_ = lint.Write(&b, "text", res, "test")

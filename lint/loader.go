@@ -1,231 +1,297 @@
 package lint
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
-	"regexp"
+	"io"
+	"strconv"
 	"strings"
-	"unicode"
+	"unicode/utf8"
 
+	"github.com/compose-spec/compose-go/v2/override"
 	"go.yaml.in/yaml/v4"
 
-	"github.com/webvig/stackgen/memsize"
 	"github.com/webvig/stackgen/yamlnode"
 )
 
-// What docker/cli's loader refuses after the schema has passed (cli/compose/loader/loader.go and
-// volume.go): values it cannot convert into its types, and combinations it forbids. Each check only
-// looks at values of the type the schema wants, so a value the schema already refuses is not
-// reported twice.
-func (c *shapeChecker) loaderChecks() {
-	d := c.d
-	// The whole file goes through encoding/json on its way to the schema validator, which refuses
-	// NaN and infinities wherever they are, x- keys included.
-	walkScalars(d.Root, func(n *yaml.Node) {
-		if n.Tag == "!!float" && notFinite(n.Value) {
-			c.report(n, false, "json: unsupported value: %s (docker's schema validator cannot take .nan or .inf)", n.Value)
+// MaxFileSize is the default limit on one linted file.
+const MaxFileSize = 4 << 20
+
+// InputError is a file that cannot be linted at all (not YAML, too big, ...): exit status 2.
+type InputError struct {
+	File         string
+	Line, Column int
+	Msg          string
+}
+
+func (e *InputError) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Column, e.Msg)
+	}
+	return fmt.Sprintf("%s: %s", e.File, e.Msg)
+}
+
+// Env is how ${VAR} is resolved: the process environment, as Docker's stack loader does, plus
+// --env-file values when asked.
+type Env func(name string) (string, bool)
+
+// load parses one file. maxSize bounds it (MaxFileSize when 0).
+func load(file string, data []byte, env Env, maxSize int) (*Document, error) {
+	root, extra, err := parse(file, data, maxSize)
+	if err != nil {
+		return nil, err
+	}
+	d := &Document{Root: root, files: []string{file}, extraDo: extra, env: env}
+	d.ignores = parseIgnores(file, data)
+	d.index()
+	return d, nil
+}
+
+func parse(file string, data []byte, maxSize int) (*yaml.Node, []*yaml.Node, error) {
+	if maxSize <= 0 {
+		maxSize = MaxFileSize
+	}
+	if len(data) > maxSize {
+		return nil, nil, &InputError{File: file, Msg: fmt.Sprintf("file is larger than the %d-byte limit; raise it with --max-size if this is really a stack file", maxSize)}
+	}
+	if !utf8.Valid(data) || bytes.IndexByte(data, 0) >= 0 {
+		return nil, nil, &InputError{File: file, Msg: "not UTF-8 text; a Compose file is YAML"}
+	}
+	if line, col, ok := c1Control(data); ok {
+		// go.yaml.in/yaml/v4 reads DEL and C1 controls (YAML 1.2); docker's gopkg.in/yaml.v3 refuses them.
+		return nil, nil, &InputError{File: file, Line: line, Column: col, Msg: "control characters are not allowed (docker's YAML parser refuses DEL and U+0080 to U+009F)"}
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, nil, &InputError{File: file, Msg: "file is empty; nothing to lint"}
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var docs []*yaml.Node
+	for {
+		var n yaml.Node
+		err := dec.Decode(&n)
+		if errors.Is(err, io.EOF) {
+			break
 		}
-	})
-	for _, s := range d.Services {
-		if s.Node.Kind != yaml.MappingNode {
+		if err != nil {
+			if len(docs) > 0 {
+				break // Docker never reads past the first document
+			}
+			_, perr := yamlnode.ParseYAML(data)
+			var se *yamlnode.Error
+			if errors.As(perr, &se) {
+				return nil, nil, &InputError{File: file, Line: se.Line, Column: se.Column, Msg: se.Msg}
+			}
+			return nil, nil, &InputError{File: file, Msg: strings.TrimPrefix(err.Error(), "yaml: ")}
+		}
+		docs = append(docs, &n)
+	}
+	if len(docs) == 0 || len(docs[0].Content) == 0 {
+		return nil, nil, &InputError{File: file, Msg: "file holds no YAML document"}
+	}
+	// Expanding the tree once bounds alias bombs, depth and duplicate keys before any rule walks it.
+	if _, err := yamlnode.Plain(docs[0]); err != nil {
+		var se *yamlnode.Error
+		if errors.As(err, &se) {
+			return nil, nil, &InputError{File: file, Line: se.Line, Column: se.Column, Msg: se.Msg}
+		}
+		return nil, nil, &InputError{File: file, Msg: err.Error()}
+	}
+	if err := dockerYAML(docs[0], 0); err != nil {
+		return nil, nil, &InputError{File: file, Line: err.Line, Column: err.Column, Msg: err.Msg}
+	}
+	root := docs[0].Content[0]
+	if root.Kind != yaml.MappingNode {
+		return nil, nil, &InputError{File: file, Line: root.Line, Column: root.Column, Msg: "the top level must be a mapping (version:, services:, ...)"}
+	}
+	return root, docs[1:], nil
+}
+
+// merge loads several files and merges them the way Compose merges override files (compose-go's
+// rules). Each node of the result keeps the position of the file that last defined it.
+func merge(files []string, datas [][]byte, env Env, maxSize int) (*Document, error) {
+	var merged map[string]any
+	var roots []*yaml.Node
+	var ignores []*ignore
+	for i, file := range files {
+		root, _, err := parse(file, datas[i], maxSize)
+		if err != nil {
+			return nil, err
+		}
+		roots = append(roots, root)
+		ignores = append(ignores, parseIgnores(file, datas[i])...)
+		plain, _ := yamlnode.Plain(root)
+		m, _ := plain.(map[string]any)
+		if merged == nil {
+			merged = m
 			continue
 		}
-		base := "services." + s.Name
-		_, ports := Field(s.Node, "ports")
-		for i, p := range seqItems(ports) {
-			if p.Kind == yaml.ScalarNode && p.Tag == "!!float" {
-				c.report(p, false, "%s.ports.%d: invalid type float64 for port %s: write it as an integer or a string", base, i, p.Value)
-			}
+		if merged, err = override.Merge(merged, m); err != nil {
+			return nil, &InputError{File: file, Msg: "cannot merge: " + err.Error()}
 		}
-		// The schema allows a number, but the loader's ServiceConfig.ShmSize is a string and refuses one.
-		if _, shm := Field(s.Node, "shm_size"); shm != nil && shm.Kind == yaml.ScalarNode && (shm.Tag == "!!int" || shm.Tag == "!!float") {
-			c.report(shm, false, "%s.shm_size: expected type 'string', got unconvertible type: quote it (%q)", base, shm.Value)
+	}
+	out, err := yaml.Marshal(merged)
+	if err != nil {
+		return nil, &InputError{File: files[len(files)-1], Msg: "cannot merge: " + err.Error()}
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(out, &doc); err != nil || len(doc.Content) == 0 {
+		return nil, &InputError{File: files[len(files)-1], Msg: "cannot merge"}
+	}
+	d := &Document{Root: doc.Content[0], files: files, env: env, ignores: ignores,
+		fileOf: map[*yaml.Node]string{}, posOf: map[*yaml.Node][2]int{}}
+	d.annotate(d.Root, nil, files, roots)
+	d.index()
+	// docker/cli's loader.Load takes the first file's version and refuses any other.
+	first := dockerVersion(roots[0])
+	for _, r := range roots[1:] {
+		if v := dockerVersion(r); v != first {
+			d.versionMismatch = fmt.Sprintf("version mismatched between two composefiles : %s and %s", first, v)
+			_, d.versionMismatchNode = yamlnode.Field(d.Root, "version")
+			if d.versionMismatchNode == nil {
+				d.versionMismatchNode = d.Root
+			}
+			break
 		}
-		_, ulimits := Field(s.Node, "ulimits")
-		for _, kv := range yamlnode.Pairs(ulimits) {
-			v := yamlnode.Deref(kv[1])
-			// The schema checks only names of lowercase letters; the loader converts every entry.
-			if !ulimitName.MatchString(kv[0].Value) {
-				intShape := castTo(kInt)
-				switch {
-				case v.Kind == yaml.MappingNode:
-					for _, key := range []string{"soft", "hard"} {
-						if _, x := Field(v, key); x == nil || x.Tag == "!!float" || c.kindOf(yamlnode.Deref(x), intShape)&kInt == 0 {
-							c.report(v, false, "%s.ulimits.%s: soft and hard must both be integers (docker's loader panics otherwise)", base, kv[0].Value)
-							break
-						}
-					}
-				case v.Tag == "!!float" || c.kindOf(v, intShape)&kInt == 0:
-					c.report(v, false, "%s.ulimits.%s: invalid type for ulimits: an integer or {soft, hard}", base, kv[0].Value)
-				}
-				continue
+	}
+	return d, nil
+}
+
+// annotate gives each merged node the position of the last file that has its path, or of the
+// nearest ancestor that does.
+func (d *Document) annotate(n *yaml.Node, path []string, files []string, roots []*yaml.Node) {
+	for i := len(roots) - 1; i >= 0; i-- {
+		if v, k := yamlnode.Find(roots[i], path...); v != nil {
+			at := v
+			if k != nil && n.Kind != yaml.ScalarNode {
+				at = k
 			}
-			if v.Kind == yaml.ScalarNode && v.Tag == "!!float" {
-				c.report(v, false, "%s.ulimits.%s: invalid type float64 for ulimits", base, kv[0].Value)
-			}
-			for _, key := range []string{"soft", "hard"} {
-				if _, x := Field(v, key); x != nil && x.Kind == yaml.ScalarNode && x.Tag == "!!float" {
-					c.report(x, false, "%s.ulimits.%s.%s: a float here makes docker's loader panic (it wants an integer)", base, kv[0].Value, key)
-				}
-			}
+			d.fileOf[n], d.posOf[n] = files[i], [2]int{at.Line, at.Column}
+			break
 		}
-		for _, key := range []string{"command", "entrypoint"} {
-			if _, cmd := Field(s.Node, key); cmd != nil && cmd.Kind == yaml.ScalarNode && cmd.Tag == "!!str" {
-				if err := shlexCheck(d.Str(cmd)); err != nil {
-					c.report(cmd, false, "%s.%s: %v (docker splits a string %s like a shell)", base, key, err, key)
-				}
-			}
-		}
-		_, vols := Field(s.Node, "volumes")
-		for i, v := range seqItems(vols) {
-			path := fmt.Sprintf("%s.volumes.%d", base, i)
-			switch v.Kind {
-			case yaml.ScalarNode:
-				if v.Tag != "!!str" {
-					continue
-				}
-				if err := parseVolumeSpec(d.Str(v)); err != nil {
-					c.report(v, false, "%s: invalid spec: %s: %v", path, d.Str(v), err)
-				}
-			case yaml.MappingNode:
-				_, t := Field(v, "type")
-				_, src := Field(v, "source")
-				if d.Str(t) == "bind" && d.Str(src) == "" {
-					c.report(v, false, "%s: invalid mount config for type \"bind\": field Source must not be empty", path)
-				}
-			}
-		}
-		for _, kind := range []string{"limits", "reservations"} {
-			_, mem := Field(Get(s.Node, "deploy", "resources", kind), "memory")
-			if mem != nil && mem.Kind == yaml.ScalarNode && mem.Tag == "!!str" {
-				if _, err := memsize.Docker(d.Str(mem)); err != nil {
-					c.report(mem, false, "%s.deploy.resources.%s.memory: %v", base, kind, err)
-				}
+	}
+	if _, ok := d.fileOf[n]; !ok && len(path) > 0 {
+		parent := path[:len(path)-1]
+		for i := len(roots) - 1; i >= 0; i-- {
+			if v, _ := yamlnode.Find(roots[i], parent...); v != nil {
+				d.fileOf[n], d.posOf[n] = files[i], [2]int{v.Line, v.Column}
+				break
 			}
 		}
 	}
-	for _, kind := range []string{"networks", "volumes", "secrets", "configs"} {
-		_, m := Field(d.Root, kind)
-		for _, kv := range yamlnode.Pairs(m) {
-			name, obj := kv[0].Value, yamlnode.Deref(kv[1])
-			if obj.Kind != yaml.MappingNode {
-				continue
-			}
-			single := strings.TrimSuffix(kind, "s")
-			if ext, external := d.external(obj); external {
-				_, extName := Field(ext, "name")
-				if _, n := Field(obj, "name"); extName != nil && n != nil && d.Str(extName) != "" && d.Str(n) != "" {
-					c.report(n, false, "%s %s: %s.external.name and %s.name conflict; only use %s.name", single, name, single, single, single)
-				}
-				if kind == "volumes" {
-					for _, key := range []string{"driver", "driver_opts", "labels"} {
-						if k, v := Field(obj, key); k != nil && nonEmpty(d, v) {
-							c.report(k, false, "conflicting parameters \"external\" and %q specified for volume %q", key, name)
-						}
-					}
-				}
-				continue
-			}
-			if kind == "secrets" || kind == "configs" {
-				_, drv := Field(obj, "driver")
-				if f, file := Field(obj, "file"); f != nil && d.Str(drv) != "" && d.Str(file) != "" {
-					c.report(f, false, "%s %s: %s.driver and %s.file conflict; only use %s.driver", single, name, single, single, single)
-				}
-			}
+	switch n.Kind {
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			p := append(append([]string{}, path...), n.Content[i].Value)
+			d.annotate(n.Content[i+1], p, files, roots)
+			d.fileOf[n.Content[i]], d.posOf[n.Content[i]] = d.fileOf[n.Content[i+1]], d.posOf[n.Content[i+1]]
+		}
+	case yaml.SequenceNode:
+		for i, c := range n.Content {
+			d.annotate(c, append(append([]string{}, path...), fmt.Sprint(i)), files, roots)
 		}
 	}
 }
 
-var ulimitName = regexp.MustCompile(ulimitNames)
-
-// external reports whether a top-level network, volume, secret or config is external (true, or the
-// external: {name: ...} form), with its external node.
-func (d *Document) external(obj *yaml.Node) (*yaml.Node, bool) {
-	_, ext := Field(obj, "external")
-	return ext, ext != nil && (d.Str(ext) == "true" || yamlnode.Deref(ext).Kind == yaml.MappingNode)
-}
-
-func nonEmpty(d *Document, v *yaml.Node) bool {
+// dockerVersion is the version docker/cli reads from a file (cli/compose/schema/schema.go Version):
+// the value as printed, "3.13" when it is missing, empty or "3".
+func dockerVersion(root *yaml.Node) string {
+	_, v := yamlnode.Field(root, "version")
+	if v == nil {
+		return "3.13"
+	}
 	v = yamlnode.Deref(v)
-	switch v.Kind {
-	case yaml.ScalarNode:
-		return v.Tag != "!!null" && d.Str(v) != ""
-	default:
-		return len(v.Content) > 0
+	s := v.Value
+	switch {
+	case v.Kind != yaml.ScalarNode:
+		return "(not a scalar)"
+	case v.Tag == "!!null":
+		return "<nil>"
+	case v.Tag == "!!float":
+		if f, err := strconv.ParseFloat(v.Value, 64); err == nil {
+			s = strconv.FormatFloat(f, 'g', -1, 64)
+		}
 	}
+	if s == "" || s == "3" {
+		return "3.13"
+	}
+	return s
 }
 
-// parseVolumeSpec follows docker/cli's ParseVolume (cli/compose/loader/volume.go): SOURCE:TARGET[:MODE],
-// where a single letter followed by ':' is a Windows drive, not a separator.
-func parseVolumeSpec(spec string) error {
-	switch len(spec) {
-	case 0:
-		return fmt.Errorf("invalid empty volume spec")
-	case 1, 2:
+// c1Control finds the first DEL or C1 control character other than NEL, which YAML 1.1 parsers
+// such as docker/cli's gopkg.in/yaml.v3 refuse.
+func c1Control(data []byte) (line, col int, ok bool) {
+	line, col = 1, 1
+	for _, r := range string(data) {
+		if r >= 0x7f && r <= 0x9f && r != 0x85 {
+			return line, col, true
+		}
+		if r == '\n' {
+			line, col = line+1, 1
+		} else {
+			col++
+		}
+	}
+	return 0, 0, false
+}
+
+// dockerYAML makes the tree mean what it means to docker's gopkg.in/yaml.v3 decoder. Explicit tags:
+// a local tag (!foo) leaves a scalar a string, and a standard tag that does not fit the value
+// (!!int abc) is an error ("cannot decode !!str `abc` as a !!int"). Merge keys: "<<" takes a
+// mapping, an alias of one, or a list of those; measured with docker stack config (CLI 20.10.24),
+// null, 1, [a], an alias of a scalar and a list holding one are refused with "map merge requires map
+// or sequence of maps as the value", while {}, [], [{image: x}] and [*map] are taken.
+func dockerYAML(n *yaml.Node, depth int) *yamlnode.Error {
+	if n == nil || depth > 10000 {
 		return nil
 	}
-	var buf []rune
-	var fields []string
-	runes := append([]rune(spec), 0)
-	for _, r := range runes {
+	if n.Kind == yaml.ScalarNode && n.Tag != "" {
 		switch {
-		case r == ':' && len(buf) == 1 && unicode.IsLetter(buf[0]):
-			buf = append(buf, r)
-		case r == ':' || r == 0:
-			if len(buf) == 0 {
-				return fmt.Errorf("empty section between colons")
+		case !strings.HasPrefix(n.Tag, "!!"):
+			n.Tag = "!!str"
+		case n.Style&yaml.TaggedStyle != 0 && n.Tag != "!!str" && n.Tag != "!!binary" && n.Tag != "!!merge":
+			var plain yaml.Node
+			implicit := "!!str"
+			if n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle|yaml.LiteralStyle|yaml.FoldedStyle) == 0 {
+				if yaml.Unmarshal([]byte(n.Value), &plain) == nil && len(plain.Content) == 1 && plain.Content[0].Kind == yaml.ScalarNode {
+					implicit = plain.Content[0].Tag
+				}
 			}
-			if len(fields) == 2 && r == ':' {
-				return fmt.Errorf("too many colons")
+			if implicit != n.Tag && !(n.Tag == "!!float" && implicit == "!!int") {
+				return &yamlnode.Error{Line: n.Line, Column: n.Column, Msg: fmt.Sprintf("cannot decode %s `%s` as a %s", implicit, n.Value, n.Tag)}
 			}
-			fields = append(fields, string(buf))
-			buf = nil
-		default:
-			buf = append(buf, r)
+		}
+	}
+	if n.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if k, v := n.Content[i], n.Content[i+1]; k.Kind == yaml.ScalarNode && k.Tag == "!!merge" && !mergeable(v) {
+				return &yamlnode.Error{Line: v.Line, Column: v.Column,
+					Msg: "a \"<<\" merge takes a mapping, an alias of one, or a list of those; docker refuses this value (\"map merge requires map or sequence of maps as the value\")"}
+			}
+		}
+	}
+	for _, c := range n.Content {
+		if err := dockerYAML(c, depth+1); err != nil {
+			return err
 		}
 	}
 	return nil
 }
 
-func notFinite(v string) bool {
-	switch strings.ToLower(strings.TrimLeft(v, "+-")) {
-	case ".nan", ".inf":
-		return true
+func mergeable(v *yaml.Node) bool {
+	isMap := func(n *yaml.Node) bool {
+		if n.Kind == yaml.AliasNode {
+			n = n.Alias
+		}
+		return n != nil && n.Kind == yaml.MappingNode
 	}
-	return false
-}
-
-// shlexCheck finds what makes github.com/google/shlex, which docker/cli uses to split a string
-// command (cli/compose/loader/loader.go transformShellCommand), fail: an unclosed quote, or a
-// backslash at the very end outside single quotes.
-func shlexCheck(s string) error {
-	quote := byte(0)
-	for i := 0; i < len(s); i++ {
-		ch := s[i]
-		switch {
-		case quote == '\'':
-			if ch == '\'' {
-				quote = 0
-			}
-		case ch == '\\':
-			if i+1 >= len(s) {
-				return fmt.Errorf("EOF found after escape character")
-			}
-			i++
-		case quote == '"':
-			if ch == '"' {
-				quote = 0
-			}
-		case ch == '\'' || ch == '"':
-			quote = ch
-		case ch == '#' && (i == 0 || strings.IndexByte(" \t\r\n", s[i-1]) >= 0):
-			// a comment runs to the end of the line
-			for i < len(s) && s[i] != '\n' {
-				i++
-			}
+	if v.Kind != yaml.SequenceNode {
+		return isMap(v)
+	}
+	for _, item := range v.Content {
+		if !isMap(item) {
+			return false
 		}
 	}
-	if quote != 0 {
-		return fmt.Errorf("EOF found when expecting closing quote")
-	}
-	return nil
+	return true
 }

@@ -20,8 +20,8 @@ func TestCheck(t *testing.T) {
 
 	t.Run("paths", func(t *testing.T) {
 		asked = nil
-		res, inErrs, err := lint.Check([]lint.File{{Name: "dir/sub/s.yml", Data: envFile}, {Name: "<stdin>", Data: envFile}},
-			lint.CheckOptions{PolicyFor: def, Env: noEnv, FileExists: exists})
+		res, inErrs, err := lint.Check(lint.Files(lint.File{Name: "dir/sub/s.yml", Data: envFile}, lint.File{Name: "<stdin>", Data: envFile}),
+			lint.Options{Policy: def, Env: noEnv, FileExists: exists})
 		if err != nil || inErrs != nil {
 			t.Fatal(err, inErrs)
 		}
@@ -44,7 +44,8 @@ func TestCheck(t *testing.T) {
 		}
 	})
 	t.Run("no FileExists", func(t *testing.T) {
-		res, _, err := lint.Check([]lint.File{{Name: "s.yml", Data: envFile}}, lint.CheckOptions{PolicyFor: def, Env: noEnv})
+		res, _, err := lint.Check(lint.Files(lint.File{Name: "s.yml", Data: envFile}),
+			lint.Options{Policy: def, Env: noEnv})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -55,8 +56,8 @@ func TestCheck(t *testing.T) {
 		}
 	})
 	t.Run("bad input then good", func(t *testing.T) {
-		res, inErrs, err := lint.Check([]lint.File{{Name: "bad.yml", Data: []byte("a: [")}, {Name: "s.yml", Data: envFile}},
-			lint.CheckOptions{PolicyFor: def, Env: noEnv, FileExists: exists})
+		res, inErrs, err := lint.Check(lint.Files(lint.File{Name: "bad.yml", Data: []byte("a: [")}, lint.File{Name: "s.yml", Data: envFile}),
+			lint.Options{Policy: def, Env: noEnv, FileExists: exists})
 		if err != nil || len(inErrs) != 1 || !strings.Contains(inErrs[0].Error(), "bad.yml") {
 			t.Fatalf("err %v, input errors %v; want one naming bad.yml", err, inErrs)
 		}
@@ -67,13 +68,13 @@ func TestCheck(t *testing.T) {
 	t.Run("policy error stops", func(t *testing.T) {
 		boom := errors.New("boom")
 		calls := 0
-		_, _, err := lint.Check([]lint.File{{Name: "a.yml", Data: envFile}, {Name: "b.yml", Data: envFile}},
-			lint.CheckOptions{PolicyFor: func(string) (*lint.Policy, error) { calls++; return nil, boom }, Env: noEnv})
+		_, _, err := lint.Check(lint.Files(lint.File{Name: "a.yml", Data: envFile}, lint.File{Name: "b.yml", Data: envFile}),
+			lint.Options{Policy: func(string) (*lint.Policy, error) { calls++; return nil, boom }, Env: noEnv})
 		if !errors.Is(err, boom) || calls != 1 {
 			t.Errorf("err %v after %d policy calls, want boom after 1", err, calls)
 		}
-		_, _, err = lint.Check([]lint.File{{Name: "a.yml", Data: envFile}},
-			lint.CheckOptions{Merge: true, PolicyFor: func(string) (*lint.Policy, error) { return nil, boom }, Env: noEnv})
+		_, _, err = lint.Check(lint.Files(lint.File{Name: "a.yml", Data: envFile}),
+			lint.Options{Merge: true, Policy: func(string) (*lint.Policy, error) { return nil, boom }, Env: noEnv})
 		if !errors.Is(err, boom) {
 			t.Errorf("merge: err %v, want boom", err)
 		}
@@ -82,8 +83,8 @@ func TestCheck(t *testing.T) {
 		var policyFile string
 		over := []byte("version: \"3.8\"\nservices:\n  a:\n    env_file: z.env\n")
 		asked = nil
-		res, inErrs, err := lint.Check([]lint.File{{Name: "d/base.yml", Data: envFile}, {Name: "e/over.yml", Data: over}},
-			lint.CheckOptions{Merge: true, PolicyFor: func(f string) (*lint.Policy, error) { policyFile = f; return lint.DefaultPolicy(), nil }, Env: noEnv, FileExists: exists})
+		res, inErrs, err := lint.Check(lint.Files(lint.File{Name: "d/base.yml", Data: envFile}, lint.File{Name: "e/over.yml", Data: over}),
+			lint.Options{Merge: true, Policy: func(f string) (*lint.Policy, error) { policyFile = f; return lint.DefaultPolicy(), nil }, Env: noEnv, FileExists: exists})
 		if err != nil || inErrs != nil {
 			t.Fatal(err, inErrs)
 		}
@@ -93,8 +94,8 @@ func TestCheck(t *testing.T) {
 		if len(asked) == 0 || !strings.HasPrefix(asked[0], "d/") {
 			t.Errorf("env_file resolved as %q, want against d/", asked)
 		}
-		_, inErrs, err = lint.Check([]lint.File{{Name: "a.yml", Data: envFile}, {Name: "bad.yml", Data: []byte("a: [")}},
-			lint.CheckOptions{Merge: true, PolicyFor: def, Env: noEnv})
+		_, inErrs, err = lint.Check(lint.Files(lint.File{Name: "a.yml", Data: envFile}, lint.File{Name: "bad.yml", Data: []byte("a: [")}),
+			lint.Options{Merge: true, Policy: def, Env: noEnv})
 		if err != nil || len(inErrs) != 1 {
 			t.Errorf("merge with bad input: err %v, input errors %v; want one input error", err, inErrs)
 		}

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"go.yaml.in/yaml/v4"
+
+	"github.com/webvig/stackgen/yamlnode"
 )
 
 // Tests of the document model's edges, written against mutants gremlins found alive or unreached.
@@ -36,7 +38,7 @@ func TestParseLimits(t *testing.T) {
 		{"bad tag", "a: !!int abc\n", 0, "1:4: cannot decode !!str `abc` as a !!int"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := Load("f.yml", []byte(tc.data), nil, tc.max)
+			_, err := load("f.yml", []byte(tc.data), nil, tc.max)
 			switch {
 			case tc.want == "" && err != nil:
 				t.Fatalf("Load: %v", err)
@@ -53,10 +55,10 @@ func TestParseLimits(t *testing.T) {
 
 func TestDefaultMaxSize(t *testing.T) {
 	big := "a: \"" + strings.Repeat("x", MaxFileSize) + "\"\n"
-	if _, err := Load("f.yml", []byte(big), nil, 0); err == nil || !strings.Contains(err.Error(), "4194304-byte limit") {
+	if _, err := load("f.yml", []byte(big), nil, 0); err == nil || !strings.Contains(err.Error(), "4194304-byte limit") {
 		t.Fatalf("Load of %d bytes with the default limit: %v", len(big), err)
 	}
-	if _, err := Load("f.yml", []byte(big), nil, -1); err == nil {
+	if _, err := load("f.yml", []byte(big), nil, -1); err == nil {
 		t.Fatal("a negative limit is not the default")
 	}
 }
@@ -71,7 +73,7 @@ func TestInputErrorText(t *testing.T) {
 }
 
 func TestSecondDocumentIgnoredAfterError(t *testing.T) {
-	d, err := Load("f.yml", []byte("a: 1\n---\nb: 2\n---\n[\n"), nil, 0)
+	d, err := load("f.yml", []byte("a: 1\n---\nb: 2\n---\n[\n"), nil, 0)
 	if err != nil {
 		t.Fatalf("a broken third document must not stop the first: %v", err)
 	}
@@ -117,16 +119,16 @@ func TestDockerTags(t *testing.T) {
 		"a: !!int 1\n":            "",
 		"a: !!map {}\n":           "",
 	} {
-		_, err := Load("f.yml", []byte(in), nil, 0)
+		_, err := load("f.yml", []byte(in), nil, 0)
 		if (err == nil) != (want == "") || (err != nil && !strings.Contains(err.Error(), want)) {
-			t.Errorf("Load(%q) = %v, want %q", in, err, want)
+			t.Errorf("load(%q) = %v, want %q", in, err, want)
 		}
 	}
-	d, err := Load("f.yml", []byte("a: !foo 1\n"), nil, 0)
+	d, err := load("f.yml", []byte("a: !foo 1\n"), nil, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, v := Field(d.Root, "a"); v.Tag != "!!str" {
+	if _, v := yamlnode.Field(d.Root, "a"); v.Tag != "!!str" {
 		t.Errorf("a local tag leaves %q, want !!str", v.Tag)
 	}
 	deep := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: "x", Style: yaml.TaggedStyle}
@@ -163,7 +165,7 @@ func TestShellWords(t *testing.T) {
 }
 
 func TestStrsAndStr(t *testing.T) {
-	d, err := Load("f.yml", []byte("a: [\"$X\", y]\nb: \"p $X 'q r'\"\nc: {k: v}\nd: \"${Y:?boom}\"\ne: &e \"$X\"\nf: *e\n"), func(k string) (string, bool) {
+	d, err := load("f.yml", []byte("a: [\"$X\", y]\nb: \"p $X 'q r'\"\nc: {k: v}\nd: \"${Y:?boom}\"\ne: &e \"$X\"\nf: *e\n"), func(k string) (string, bool) {
 		if k == "X" {
 			return "1", true
 		}
@@ -172,7 +174,7 @@ func TestStrsAndStr(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	get := func(k string) *yaml.Node { _, v := Field(d.Root, k); return v }
+	get := func(k string) *yaml.Node { _, v := yamlnode.Field(d.Root, k); return v }
 	if got := d.Strs(get("a")); !reflect.DeepEqual(got, []string{"1", "y"}) {
 		t.Errorf("Strs(a) = %q", got)
 	}
@@ -198,22 +200,22 @@ func TestStrsAndStr(t *testing.T) {
 	if v2, err2 := d.interpolate(get("d")); v2 != v || err2 == nil {
 		t.Errorf("second interpolate = %q, %v", v2, err2)
 	}
-	nd, _ := Load("f.yml", []byte("a: \"$X\"\n"), nil, 0)
-	_, a := Field(nd.Root, "a")
+	nd, _ := load("f.yml", []byte("a: \"$X\"\n"), nil, 0)
+	_, a := yamlnode.Field(nd.Root, "a")
 	if got := nd.Str(a); got != "" {
 		t.Errorf("Str with no env = %q, want empty", got)
 	}
 }
 
 func TestGetAndWalk(t *testing.T) {
-	d, err := Load("f.yml", []byte("a:\n  b:\n    c: 1\n  l: [x, {y: z}]\n"), nil, 0)
+	d, err := load("f.yml", []byte("a:\n  b:\n    c: 1\n  l: [x, {y: z}]\n"), nil, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := Get(d.Root, "a", "b", "c"); n == nil || n.Value != "1" {
+	if n := yamlnode.Get(d.Root, "a", "b", "c"); n == nil || n.Value != "1" {
 		t.Errorf("Get a.b.c = %v", n)
 	}
-	if n := Get(d.Root, "a", "x", "c"); n != nil {
+	if n := yamlnode.Get(d.Root, "a", "x", "c"); n != nil {
 		t.Errorf("Get a.x.c = %v", n)
 	}
 	var vals []string
@@ -224,20 +226,20 @@ func TestGetAndWalk(t *testing.T) {
 }
 
 func TestPos(t *testing.T) {
-	d, err := Load("f.yml", []byte("a:\n  b: 1\n"), nil, 0)
+	d, err := load("f.yml", []byte("a:\n  b: 1\n"), nil, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if f, l, c := d.pos(nil); f != "f.yml" || l != 1 || c != 1 {
 		t.Errorf("pos(nil) = %s:%d:%d", f, l, c)
 	}
-	if f, l, c := d.pos(Get(d.Root, "a", "b")); f != "f.yml" || l != 2 || c != 6 {
+	if f, l, c := d.pos(yamlnode.Get(d.Root, "a", "b")); f != "f.yml" || l != 2 || c != 6 {
 		t.Errorf("pos(b) = %s:%d:%d", f, l, c)
 	}
 }
 
 func TestServicesOrder(t *testing.T) {
-	d, err := Load("f.yml", []byte("services:\n  z: {image: a}\n  a: {image: b}\n"), nil, 0)
+	d, err := load("f.yml", []byte("services:\n  z: {image: a}\n  a: {image: b}\n"), nil, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -245,14 +247,14 @@ func TestServicesOrder(t *testing.T) {
 		t.Errorf("services %v, want z then a (file order)", d.Services)
 	}
 	// one line (flow style): file order is column order, kept by the stable sort
-	d, err = Load("f.yml", []byte("services: {z: {image: a}, a: {image: b}, m: {image: c}}\n"), nil, 0)
+	d, err = load("f.yml", []byte("services: {z: {image: a}, a: {image: b}, m: {image: c}}\n"), nil, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(d.Services) != 3 || d.Services[0].Name != "z" || d.Services[1].Name != "a" || d.Services[2].Name != "m" {
 		t.Errorf("flow services %v, want z, a, m", d.Services)
 	}
-	if d, _ := Load("f.yml", []byte("services: [a]\n"), nil, 0); len(d.Services) != 0 {
+	if d, _ := load("f.yml", []byte("services: [a]\n"), nil, 0); len(d.Services) != 0 {
 		t.Error("services as a list has services")
 	}
 }
@@ -262,7 +264,7 @@ func TestServicesOrder(t *testing.T) {
 func TestMergePositions(t *testing.T) {
 	base := []byte("version: \"3.8\"\nservices:\n  a:\n    image: a:1\n    ports: [\"1:1\"]\n")
 	over := []byte("services:\n  a:\n    image: a:2\n    ports: [\"2:2\"]\n  b:\n    image: b:1\n")
-	d, err := Merge([]string{"base.yml", "over.yml"}, [][]byte{base, over}, nil, 0)
+	d, err := merge([]string{"base.yml", "over.yml"}, [][]byte{base, over}, nil, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -275,63 +277,33 @@ func TestMergePositions(t *testing.T) {
 			t.Errorf("node %q at %s:%d:%d, want %s:%d:%d", n.Value, f, l, c, file, line, col)
 		}
 	}
-	check(Get(d.Root, "services", "a", "image"), "over.yml", 3, 12)
-	check(Get(d.Root, "version"), "base.yml", 1, 10)
-	check(Get(d.Root, "services", "b"), "over.yml", 5, 3)
-	check(Get(d.Root, "services", "a"), "over.yml", 2, 3)
-	ports := Get(d.Root, "services", "a", "ports")
+	check(yamlnode.Get(d.Root, "services", "a", "image"), "over.yml", 3, 12)
+	check(yamlnode.Get(d.Root, "version"), "base.yml", 1, 10)
+	check(yamlnode.Get(d.Root, "services", "b"), "over.yml", 5, 3)
+	check(yamlnode.Get(d.Root, "services", "a"), "over.yml", 2, 3)
+	ports := yamlnode.Get(d.Root, "services", "a", "ports")
 	// Positions follow the path: ports.0 is in over.yml; ports.1 is not, so it takes its parent's.
 	check(ports.Content[0], "over.yml", 4, 13)
 	check(ports.Content[1], "over.yml", 4, 12)
-	k, _ := Field(Get(d.Root, "services"), "b")
+	k, _ := yamlnode.Field(yamlnode.Get(d.Root, "services"), "b")
 	check(k, "over.yml", 5, 3)
-	if d.versionMismatch != "version mismatched between two composefiles : 3.8 and 3.13" || d.versionMismatchNode != Get(d.Root, "version") {
+	if d.versionMismatch != "version mismatched between two composefiles : 3.8 and 3.13" || d.versionMismatchNode != yamlnode.Get(d.Root, "version") {
 		t.Errorf("version mismatch %q at %v", d.versionMismatch, d.versionMismatchNode)
 	}
 	// no version key in the merge: the mismatch is reported at the root
-	d2, err := Merge([]string{"a.yml", "b.yml", "c.yml"}, [][]byte{[]byte("services: {}\n"), []byte("services: {}\n"), []byte("version: \"3.7\"\n")}, nil, 0)
+	d2, err := merge([]string{"a.yml", "b.yml", "c.yml"}, [][]byte{[]byte("services: {}\n"), []byte("services: {}\n"), []byte("version: \"3.7\"\n")}, nil, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if d2.versionMismatch != "version mismatched between two composefiles : 3.13 and 3.7" {
 		t.Errorf("mismatch %q", d2.versionMismatch)
 	}
-	same, _ := Merge([]string{"a.yml", "b.yml"}, [][]byte{[]byte("version: \"3.8\"\n"), []byte("version: \"3.8\"\n")}, nil, 0)
+	same, _ := merge([]string{"a.yml", "b.yml"}, [][]byte{[]byte("version: \"3.8\"\n"), []byte("version: \"3.8\"\n")}, nil, 0)
 	if same.versionMismatch != "" {
 		t.Errorf("same versions mismatch: %q", same.versionMismatch)
 	}
-	if _, err := Merge([]string{"a.yml", "b.yml"}, [][]byte{[]byte("a: 1\n"), []byte("- x\n")}, nil, 0); err == nil || !strings.Contains(err.Error(), "b.yml") {
+	if _, err := merge([]string{"a.yml", "b.yml"}, [][]byte{[]byte("a: 1\n"), []byte("- x\n")}, nil, 0); err == nil || !strings.Contains(err.Error(), "b.yml") {
 		t.Errorf("Merge with a bad second file: %v", err)
-	}
-}
-
-func TestLookupExact(t *testing.T) {
-	var doc yaml.Node
-	if err := yaml.Unmarshal([]byte("a: [x, {b: y}]\nc: z\n"), &doc); err != nil {
-		t.Fatal(err)
-	}
-	root := doc.Content[0]
-	for _, tc := range []struct {
-		path []string
-		want string
-		key  bool
-	}{
-		{[]string{"a", "1", "b"}, "y", true},
-		{[]string{"a", "0"}, "x", false},
-		{[]string{"a", "2"}, "", false},
-		{[]string{"a", "-1"}, "", false},
-		{[]string{"a", "q"}, "", false},
-		{[]string{"c", "d"}, "", false},
-		{[]string{"nope"}, "", false},
-	} {
-		v, k := lookupExact(root, tc.path)
-		got := ""
-		if v != nil {
-			got = v.Value
-		}
-		if got != tc.want || (k != nil) != tc.key {
-			t.Errorf("lookupExact(%q) = %q (key %v), want %q (key %v)", tc.path, got, k != nil, tc.want, tc.key)
-		}
 	}
 }
 
@@ -345,11 +317,11 @@ func TestMergeParentFromMiddleFile(t *testing.T) {
 		[]byte("services:\n  a:\n    ports:\n      - \"2:2\"\n"),
 		[]byte("services:\n  b:\n    image: b:1\n"),
 	}
-	d, err := Merge(files, datas, nil, 0)
+	d, err := merge(files, datas, nil, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ports := Get(d.Root, "services", "a", "ports")
+	ports := yamlnode.Get(d.Root, "services", "a", "ports")
 	if ports == nil || len(ports.Content) != 2 {
 		t.Fatalf("merged ports %v", ports)
 	}

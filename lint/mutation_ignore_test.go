@@ -51,7 +51,7 @@ func TestApplyIgnores(t *testing.T) {
 		"    image2: x # stackgen:ignore GN401 -- trailing covers only its line\n" +
 		"  e:\n" +
 		"    image: redis\n"
-	d, err := Load("f.yml", []byte(yml), nil, 0)
+	d, err := load("f.yml", []byte(yml), nil, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,7 +89,7 @@ func TestApplyIgnores(t *testing.T) {
 		}
 	}
 	// disabled: every ignore is SG004 and nothing is removed
-	d2, _ := Load("f.yml", []byte(yml), nil, 0)
+	d2, _ := load("f.yml", []byte(yml), nil, 0)
 	found2 := []Finding{{Rule: "GN401", File: "f.yml", Line: 3}}
 	meta2 := d2.applyIgnores(&found2, pol, true)
 	if len(found2) != 1 || len(meta2) != 7 || meta2[0].Rule != "SG004" {
@@ -100,7 +100,7 @@ func TestApplyIgnores(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d3, _ := Load("f.yml", []byte(yml), nil, 0)
+	d3, _ := load("f.yml", []byte(yml), nil, 0)
 	var none []Finding
 	for _, f := range d3.applyIgnores(&none, off, false) {
 		if f.Rule == "SG002" {

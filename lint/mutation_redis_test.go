@@ -16,7 +16,7 @@ func TestImageIsRedis(t *testing.T) {
 		"redis-stack-server:7": true, "redis-stack": true, "myredis:7": false, "redis-cli:1": false,
 		"reg:5000/redis:7": true, "": false, "${IMG}": false,
 	} {
-		d, err := Load("f.yml", []byte(fmt.Sprintf("services:\n  a:\n    image: %q\n", img)), nil, 0)
+		d, err := load("f.yml", []byte(fmt.Sprintf("services:\n  a:\n    image: %q\n", img)), nil, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -118,7 +118,7 @@ func TestRedisMajor(t *testing.T) {
 		{"redis:10005", "redis", "10005", 1000},
 		{"redis:123456789012345678901234567890", "redis", "123456789012345678901234567890", 1234},
 	} {
-		d, err := Load("f.yml", []byte("services:\n  r:\n    image: \""+tc.image+"\"\n"), nil, 0)
+		d, err := load("f.yml", []byte("services:\n  r:\n    image: \""+tc.image+"\"\n"), nil, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -180,7 +180,7 @@ func TestRedisArgs(t *testing.T) {
 		{"here-doc before argv", "command:\n      - sh\n      - -c\n      - |\n        redis-server --port 5 - <<EOF\n        port 6\n        EOF\n", true, false, "port=6;port=5"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			d, err := Load("f.yml", []byte("services:\n  a:\n    "+tc.svc+"\n"), nil, 0)
+			d, err := load("f.yml", []byte("services:\n  a:\n    "+tc.svc+"\n"), nil, 0)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -203,7 +203,7 @@ func TestRedisArgs(t *testing.T) {
 }
 
 func TestRedisOptionAt(t *testing.T) {
-	d, err := Load("f.yml", []byte("services:\n  a:\n    command: [redis-server, --save, \"1\", \"2\", --port, --save, \"3\"]\n"), nil, 0)
+	d, err := load("f.yml", []byte("services:\n  a:\n    command: [redis-server, --save, \"1\", \"2\", --port, --save, \"3\"]\n"), nil, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,12 +11,12 @@ import (
 // each prefixed by its line.
 func ruleMessages(t *testing.T, yml, id string) []string {
 	t.Helper()
-	d, err := lint.Load("f.yml", []byte(yml), noEnv, 0)
+	res, err := lintOne("f.yml", []byte(yml), lint.Options{})
 	if err != nil {
-		t.Fatalf("Load: %v", err)
+		t.Fatalf("load: %v", err)
 	}
 	var out []string
-	for _, f := range lint.Run([]*lint.Document{d}, lint.Options{}).Findings {
+	for _, f := range res.Findings {
 		if f.Rule == id {
 			out = append(out, strconv.Itoa(f.Line)+": "+f.Message)
 		}

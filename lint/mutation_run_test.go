@@ -6,12 +6,14 @@ import (
 	"testing"
 
 	"go.yaml.in/yaml/v4"
+
+	"github.com/webvig/stackgen/yamlnode"
 )
 
 // Tests of the runner (lint.go), written against mutants gremlins found alive.
 
 func TestSyntaxErrorHasPosition(t *testing.T) {
-	_, err := Load("f.yml", []byte("a: 1\nb: [\n"), nil, 0)
+	_, err := load("f.yml", []byte("a: 1\nb: [\n"), nil, 0)
 	ie, ok := err.(*InputError)
 	if !ok || ie.Line < 2 || ie.Column < 1 || strings.Contains(ie.Msg, "no YAML document") {
 		t.Fatalf("Load of broken YAML = %#v, want a syntax error with its position", err)
@@ -19,14 +21,14 @@ func TestSyntaxErrorHasPosition(t *testing.T) {
 }
 
 func TestReportfEnd(t *testing.T) {
-	d, err := Load("f.yml", []byte("a: abc\nb: \"q\"\nc: |\n  x\nd: [1]\n"), nil, 0)
+	d, err := load("f.yml", []byte("a: abc\nb: \"q\"\nc: |\n  x\nd: [1]\n"), nil, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var out []Finding
 	p := &Pass{Doc: d, rule: &Rule{ID: "XX1", Severity: Warning}, out: &out}
 	for _, k := range []string{"a", "b", "c", "d"} {
-		_, v := Field(d.Root, k)
+		_, v := yamlnode.Field(d.Root, k)
 		p.Reportf(v, "svc", "key %q", k)
 	}
 	p.Reportf(nil, "", "top")
@@ -47,11 +49,11 @@ func TestReportfEnd(t *testing.T) {
 // document's, so the finding stays on one line there (its key's, in the file that set it).
 func TestReportfBlockSpan(t *testing.T) {
 	data := []byte("m:\n  x: 1\n  y:\n    - 2\ns:\n  - a\n  - b: 1\n    c: 2\n")
-	d, err := Load("f.yml", data, nil, 0)
+	d, err := load("f.yml", data, nil, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	merged, err := Merge([]string{"f.yml", "g.yml"}, [][]byte{data, []byte("z: 1\n")}, nil, 0)
+	merged, err := merge([]string{"f.yml", "g.yml"}, [][]byte{data, []byte("z: 1\n")}, nil, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,7 +66,7 @@ func TestReportfBlockSpan(t *testing.T) {
 	} {
 		var out []Finding
 		p := &Pass{Doc: tc.doc, rule: &Rule{ID: "XX1", Severity: Warning}, out: &out}
-		_, v := Field(tc.doc.Root, tc.key)
+		_, v := yamlnode.Field(tc.doc.Root, tc.key)
 		p.Reportf(v, "", "block")
 		if f := out[0]; f.Line != tc.from || f.EndLine != tc.to {
 			t.Errorf("%s (merged %v): lines %d-%d, want %d-%d", tc.key, tc.doc == merged, f.Line, f.EndLine, tc.from, tc.to)
@@ -135,7 +137,7 @@ func TestWorstAndRuleByID(t *testing.T) {
 // retired rules, and counts the files of merged documents.
 func TestRunSeverityAndFiles(t *testing.T) {
 	yml := []byte("version: \"3.8\"\nservices:\n  a:\n    image: redis\n")
-	d, err := Load("f.yml", yml, nil, 0)
+	d, err := load("f.yml", yml, nil, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,7 +145,7 @@ func TestRunSeverityAndFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res := Run([]*Document{d}, Options{Policy: pol})
+	res := &Result{Findings: d.lint(pol, false)}
 	found := false
 	for _, f := range res.Findings {
 		if f.Rule == "GN401" {
@@ -157,16 +159,13 @@ func TestRunSeverityAndFiles(t *testing.T) {
 		t.Fatal("no GN401")
 	}
 	off, _ := ParsePolicy("p", []byte("rules:\n  GN401: off\n"))
-	for _, f := range Run([]*Document{d}, Options{Policy: off}).Findings {
+	for _, f := range d.lint(off, false) {
 		if f.Rule == "GN401" {
 			t.Error("GN401 reported while off")
 		}
 	}
-	m, err := Merge([]string{"a.yml", "b.yml"}, [][]byte{yml, yml}, nil, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if n := Run([]*Document{d, m}, Options{}).Files; n != 3 {
-		t.Errorf("Files = %d, want 3", n)
+	res, _, err = Check(Files(File{"a.yml", yml}, File{"b.yml", yml}), Options{Merge: true})
+	if err != nil || res.Files != 2 {
+		t.Errorf("Files = %d (%v), want 2", res.Files, err)
 	}
 }

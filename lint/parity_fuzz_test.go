@@ -55,7 +55,7 @@ func dockerVerdictInProcess(data []byte, dir string, env map[string]string) (err
 // stackgenRejects is stackgen's verdict on the same bytes: input it cannot lint, or an error from a
 // Swarm rule that models the client (daemon-side rules excluded, as in TestCorpusParity).
 func stackgenRejects(data []byte, dir string, env map[string]string) (bool, string) {
-	d, err := Load("stack.yml", data, func(k string) (string, bool) { v, ok := env[k]; return v, ok }, 1<<20)
+	d, err := load("stack.yml", data, func(k string) (string, bool) { v, ok := env[k]; return v, ok }, 1<<20)
 	if err != nil {
 		return true, err.Error()
 	}
@@ -67,7 +67,7 @@ func stackgenRejects(data []byte, dir string, env map[string]string) (bool, stri
 		return err == nil && st.Mode().IsRegular()
 	}
 	var msgs []string
-	for _, f := range Run([]*Document{d}, Options{}).Findings {
+	for _, f := range (&Result{Findings: d.lint(DefaultPolicy(), false)}).Findings {
 		if f.Severity == Error && strings.HasPrefix(f.Rule, "SW") && !daemonSide[f.Rule] {
 			msgs = append(msgs, fmt.Sprintf("%d:%d: %s (%s)", f.Line, f.Column, f.Message, f.Rule))
 		}

@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v4"
+
+	"github.com/webvig/stackgen/yamlnode"
 )
 
 // redisOption is one "--name value..." group of redis-server's argv, with the node it came from.
@@ -92,8 +94,8 @@ func shellScript(toks []token) (*token, []token) {
 // redisArgs collects redis-server's options from a service's entrypoint and command, including
 // those written inside a "sh -c" wrapper script. ok is false for a service that does not run Redis.
 func (d *Document) redisArgs(s *Service) (args *redisArgv, ok bool) {
-	_, ep := Field(s.Node, "entrypoint")
-	_, cmd := Field(s.Node, "command")
+	_, ep := yamlnode.Field(s.Node, "entrypoint")
+	_, cmd := yamlnode.Field(s.Node, "command")
 	epToks, cmdToks := d.tokens(ep), d.tokens(cmd)
 	args = &redisArgv{}
 	var argv []token
@@ -278,7 +280,7 @@ func (d *Document) imageIsRedis(s *Service) bool {
 // imageRepoTag splits a service's image into its last path element and its tag ("" when none), with
 // any digest dropped: "docker.io/library/redis:7.0-alpine@sha256:..." is "redis", "7.0-alpine".
 func (d *Document) imageRepoTag(s *Service) (repo, tag string) {
-	_, img := Field(s.Node, "image")
+	_, img := yamlnode.Field(s.Node, "image")
 	name := d.Str(img)
 	if i := strings.Index(name, "@"); i >= 0 {
 		name = name[:i]

@@ -4,11 +4,13 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v4"
+
+	"github.com/webvig/stackgen/yamlnode"
 )
 
 func checkImageTag(p *Pass) {
 	for _, s := range p.Doc.Services {
-		k, img := Field(s.Node, "image")
+		k, img := yamlnode.Field(s.Node, "image")
 		if k == nil {
 			continue // SW111: docker stack deploy refuses a service without an image
 		}
@@ -31,16 +33,16 @@ func checkImageTag(p *Pass) {
 
 func checkHealthMissing(p *Pass) {
 	for _, s := range p.Doc.Services {
-		k, hc := Field(s.Node, "healthcheck")
+		k, hc := yamlnode.Field(s.Node, "healthcheck")
 		if k == nil {
 			p.Reportf(s.Key, s.Name, "service %q has no healthcheck: Swarm cannot tell a stuck task from a healthy one", s.Name)
 			continue
 		}
-		if _, dis := Field(hc, "disable"); dis != nil && p.Doc.Str(dis) == "true" {
+		if _, dis := yamlnode.Field(hc, "disable"); dis != nil && p.Doc.Str(dis) == "true" {
 			p.Reportf(dis, s.Name, "service %q disables its healthcheck", s.Name)
 			continue
 		}
-		if _, test := Field(hc, "test"); test != nil {
+		if _, test := yamlnode.Field(hc, "test"); test != nil {
 			if toks := p.Doc.Strs(test); len(toks) > 0 && toks[0] == "NONE" {
 				p.Reportf(test, s.Name, "service %q disables its healthcheck (NONE)", s.Name)
 			}
@@ -50,8 +52,8 @@ func checkHealthMissing(p *Pass) {
 
 func checkRestartPolicy(p *Pass) {
 	for _, s := range p.Doc.Services {
-		_, restart := Field(s.Node, "restart")
-		if restart == nil || keyOf(s.Node, "deploy", "restart_policy") != nil {
+		_, restart := yamlnode.Field(s.Node, "restart")
+		if _, rp := yamlnode.Find(s.Node, "deploy", "restart_policy"); restart == nil || rp != nil {
 			continue
 		}
 		want := map[string]string{"no": "none", "on-failure": "on-failure"}[strings.SplitN(p.Doc.Str(restart), ":", 2)[0]]
@@ -64,13 +66,13 @@ func checkRestartPolicy(p *Pass) {
 
 func checkHostAccess(p *Pass) {
 	for _, s := range p.Doc.Services {
-		_, nets := Field(s.Node, "networks")
+		_, nets := yamlnode.Field(s.Node, "networks")
 		if nets != nil {
 			var refs []*yaml.Node
 			if nets.Kind == yaml.SequenceNode {
 				refs = nets.Content
 			}
-			for _, kv := range pairsOf(nets) {
+			for _, kv := range yamlnode.Pairs(nets) {
 				refs = append(refs, kv[0])
 			}
 			for _, n := range refs {
@@ -79,22 +81,11 @@ func checkHostAccess(p *Pass) {
 				}
 			}
 		}
-		_, vols := Field(s.Node, "volumes")
+		_, vols := yamlnode.Field(s.Node, "volumes")
 		for _, v := range seqItems(vols) {
 			if _, src, node := volumeSource(p.Doc, v); strings.HasSuffix(src, "docker.sock") {
 				p.Reportf(node, s.Name, "service %q mounts the Docker socket %s: root on every node", s.Name, src)
 			}
 		}
 	}
-}
-
-func pairsOf(n *yaml.Node) [][2]*yaml.Node {
-	if n == nil || n.Kind != yaml.MappingNode {
-		return nil
-	}
-	var out [][2]*yaml.Node
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		out = append(out, [2]*yaml.Node{n.Content[i], n.Content[i+1]})
-	}
-	return out
 }

@@ -13,7 +13,7 @@ import (
 
 func checkPorts(p *Pass) {
 	for _, s := range p.Doc.Services {
-		k, ports := Field(s.Node, "ports")
+		k, ports := yamlnode.Field(s.Node, "ports")
 		if k == nil {
 			continue
 		}
@@ -26,9 +26,9 @@ func checkPorts(p *Pass) {
 			// ignore above "- target:" or on any of its lines covers it.
 			desc := p.Doc.Str(port)
 			if port.Kind == yaml.MappingNode {
-				_, pub := Field(port, "published")
-				_, tgt := Field(port, "target")
-				_, mode := Field(port, "mode")
+				_, pub := yamlnode.Field(port, "published")
+				_, tgt := yamlnode.Field(port, "target")
+				_, mode := yamlnode.Field(port, "mode")
 				desc = p.Doc.Str(tgt)
 				if pub != nil {
 					desc = p.Doc.Str(pub) + ":" + desc
@@ -47,12 +47,12 @@ func checkMemory(p *Pass, kind, policyValue, policyName string) {
 	want, _ := memsize.Docker(policyValue)
 	exact := p.Policy.Memory.Exact == nil || *p.Policy.Memory.Exact
 	for _, s := range p.Doc.Services {
-		res := Get(s.Node, "deploy", "resources", kind)
-		_, mem := Field(res, "memory")
+		res := yamlnode.Get(s.Node, "deploy", "resources", kind)
+		_, mem := yamlnode.Field(res, "memory")
 		if mem == nil {
 			at := s.Key
 			for _, path := range [][]string{{"deploy", "resources", kind}, {"deploy", "resources"}, {"deploy"}} {
-				if k := keyOf(s.Node, path...); k != nil {
+				if _, k := yamlnode.Find(s.Node, path...); k != nil {
 					at = k
 					break
 				}
@@ -73,7 +73,7 @@ func checkMemory(p *Pass, kind, policyValue, policyName string) {
 		case policyValue != "" && !exact && got > want:
 			p.Reportf(mem, s.Name, "service %q: %s memory %s is above the policy's %s", s.Name, policyName, p.Doc.Str(mem), policyValue)
 		case kind == "reservations":
-			_, lim := Field(Get(s.Node, "deploy", "resources", "limits"), "memory")
+			_, lim := yamlnode.Field(yamlnode.Get(s.Node, "deploy", "resources", "limits"), "memory")
 			if limit, err := memsize.Docker(p.Doc.Str(lim)); lim != nil && err == nil && got > limit {
 				p.Reportf(mem, s.Name, "service %q reserves %s, more than its %s memory limit: the scheduler holds memory the task can never use", s.Name, p.Doc.Str(mem), p.Doc.Str(lim))
 			}
@@ -81,32 +81,20 @@ func checkMemory(p *Pass, kind, policyValue, policyName string) {
 	}
 }
 
-// keyOf is the key node at the end of a path, or nil.
-func keyOf(m *yaml.Node, keys ...string) *yaml.Node {
-	var k *yaml.Node
-	for _, key := range keys {
-		k, m = yamlnode.Field(m, key)
-		if k == nil {
-			return nil
-		}
-	}
-	return k
-}
-
 func checkNetworks(p *Pass) {
-	_, nets := Field(p.Doc.Root, "networks")
+	_, nets := yamlnode.Field(p.Doc.Root, "networks")
 	for _, kv := range yamlnode.Pairs(nets) {
 		name, n := kv[0].Value, yamlnode.Deref(kv[1])
 		if _, external := p.Doc.external(n); external {
 			continue
 		}
 		// docker stack deploy creates a network declared without a driver as an overlay.
-		if _, driver := Field(n, "driver"); driver != nil {
+		if _, driver := yamlnode.Field(n, "driver"); driver != nil {
 			if d := p.Doc.Str(driver); d != "overlay" && d != "" {
 				p.Reportf(driver, "", "network %q uses the %s driver, which does not span nodes; Swarm services need overlay (or leave driver out: stack deploy then creates an overlay)", name, d)
 			}
 		}
-		if _, att := Field(n, "attachable"); att != nil && p.Doc.Str(att) == "true" {
+		if _, att := yamlnode.Field(n, "attachable"); att != nil && p.Doc.Str(att) == "true" {
 			p.Reportf(att, "", "network %q is attachable: any container on a node can join it and reach the services", name)
 		}
 	}
@@ -117,7 +105,7 @@ func checkImageAllowed(p *Pass) {
 		return
 	}
 	for _, s := range p.Doc.Services {
-		k, img := Field(s.Node, "image")
+		k, img := yamlnode.Field(s.Node, "image")
 		if k == nil {
 			continue
 		}
@@ -133,16 +121,16 @@ func checkPlacement(p *Pass) {
 	}
 	for _, s := range p.Doc.Services {
 		have := map[string]bool{}
-		_, cons := Field(Get(s.Node, "deploy", "placement"), "constraints")
+		_, cons := yamlnode.Field(yamlnode.Get(s.Node, "deploy", "placement"), "constraints")
 		for _, c := range seqItems(cons) {
 			have[normalizeConstraint(p.Doc.Str(c))] = true
 		}
 		for _, want := range p.Policy.Placement {
 			if !have[normalizeConstraint(want)] {
 				at := s.Key
-				if k := keyOf(s.Node, "deploy", "placement", "constraints"); k != nil {
+				if _, k := yamlnode.Find(s.Node, "deploy", "placement", "constraints"); k != nil {
 					at = k
-				} else if k := keyOf(s.Node, "deploy"); k != nil {
+				} else if _, k := yamlnode.Find(s.Node, "deploy"); k != nil {
 					at = k
 				}
 				p.Reportf(at, s.Name, "service %q lacks the placement constraint %q the policy requires", s.Name, want)
@@ -162,7 +150,7 @@ func normalizeConstraint(c string) string {
 
 func checkConstraints(p *Pass) {
 	for _, s := range p.Doc.Services {
-		_, cons := Field(Get(s.Node, "deploy", "placement"), "constraints")
+		_, cons := yamlnode.Field(yamlnode.Get(s.Node, "deploy", "placement"), "constraints")
 		for _, c := range seqItems(cons) {
 			text := p.Doc.Str(c)
 			if strings.Contains(c.Value, "$") && text == c.Value {

@@ -38,13 +38,13 @@ func (d *Document) redisOf(s *Service) (*redisArgv, bool) {
 
 // anchor is where to report a missing option: the command, else the entrypoint, else the service key.
 func anchor(s *Service, a *redisArgv) *yaml.Node {
-	if k := keyOf(s.Node, "command"); k != nil {
+	if k, _ := yamlnode.Field(s.Node, "command"); k != nil {
 		return k
 	}
 	if a.script != nil {
 		return a.script
 	}
-	if k := keyOf(s.Node, "entrypoint"); k != nil {
+	if k, _ := yamlnode.Field(s.Node, "entrypoint"); k != nil {
 		return k
 	}
 	return s.Key
@@ -152,7 +152,7 @@ func checkMaxMemoryHeadroom(p *Pass) {
 	ratio := p.Policy.Redis.MaxMemoryRatio
 	forRedis(p, func(s *Service, a *redisArgv) {
 		o := a.last("maxmemory")
-		_, limNode := Field(Get(s.Node, "deploy", "resources", "limits"), "memory")
+		_, limNode := yamlnode.Field(yamlnode.Get(s.Node, "deploy", "resources", "limits"), "memory")
 		if o == nil || limNode == nil {
 			return
 		}
@@ -204,12 +204,12 @@ func checkLiteralPassword(p *Pass) {
 			}
 		}
 		for _, key := range []string{"command", "entrypoint"} {
-			_, n := Field(s.Node, key)
+			_, n := yamlnode.Field(s.Node, key)
 			checkCLIPassword(p, s, key, p.Doc.tokensRaw(n))
 		}
-		_, test := Field(Get(s.Node, "healthcheck"), "test")
+		_, test := yamlnode.Field(yamlnode.Get(s.Node, "healthcheck"), "test")
 		checkCLIPassword(p, s, "healthcheck", p.Doc.tokensRaw(test))
-		_, env := Field(s.Node, "environment")
+		_, env := yamlnode.Field(s.Node, "environment")
 		for _, kv := range envPairs(env) {
 			name, val := kv.name, kv.value
 			if passwordName.MatchString(name) && !notAPassword.MatchString(name) && !flagValue.MatchString(val.Value) && literal(val.Value) {
@@ -342,7 +342,7 @@ func checkAbsoluteServer(p *Pass) {
 	for _, s := range p.Doc.Services {
 		var toks []token
 		for _, key := range []string{"entrypoint", "command"} {
-			_, n := Field(s.Node, key)
+			_, n := yamlnode.Field(s.Node, key)
 			toks = append(toks, p.Doc.tokensRaw(n)...)
 		}
 		for i, t := range toks {
@@ -360,7 +360,7 @@ var writeCommands = set("incr", "incrby", "decr", "set", "setex", "del", "lpush"
 
 func checkHealthcheck(p *Pass) {
 	forRedis(p, func(s *Service, a *redisArgv) {
-		k, test := Field(Get(s.Node, "healthcheck"), "test")
+		k, test := yamlnode.Field(yamlnode.Get(s.Node, "healthcheck"), "test")
 		if k == nil {
 			return
 		}
@@ -442,10 +442,10 @@ func isShell(s string) bool {
 
 func checkUnusedSecret(p *Pass) {
 	forRedis(p, func(s *Service, a *redisArgv) {
-		_, list := Field(s.Node, "secrets")
+		_, list := yamlnode.Field(s.Node, "secrets")
 		var texts []string
 		for _, key := range []string{"entrypoint", "command", "healthcheck", "environment"} {
-			if _, n := Field(s.Node, key); n != nil {
+			if _, n := yamlnode.Field(s.Node, key); n != nil {
 				walkScalars(n, func(x *yaml.Node) { texts = append(texts, x.Value) })
 			}
 		}
@@ -480,7 +480,7 @@ func checkAOFVolume(p *Pass) {
 			return
 		}
 		dir := dataDir(a)
-		_, vols := Field(s.Node, "volumes")
+		_, vols := yamlnode.Field(s.Node, "volumes")
 		for _, v := range seqItems(vols) {
 			if typ, _, _ := volumeSource(p.Doc, v); volumeTarget(p.Doc, v) == dir && typ != "tmpfs" {
 				return
@@ -503,7 +503,7 @@ func checkStateful(p *Pass) {
 	forRedis(p, func(s *Service, a *redisArgv) {
 		dir := dataDir(a)
 		var vol *yaml.Node
-		_, vols := Field(s.Node, "volumes")
+		_, vols := yamlnode.Field(s.Node, "volumes")
 		for _, v := range seqItems(vols) {
 			if typ, src, _ := volumeSource(p.Doc, v); typ == "volume" && src != "" && volumeTarget(p.Doc, v) == dir && localVolume(p.Doc, src) {
 				vol = v
@@ -512,21 +512,21 @@ func checkStateful(p *Pass) {
 		if vol == nil {
 			return
 		}
-		dep := Get(s.Node, "deploy")
-		depKey := keyOf(s.Node, "deploy")
+		dep := yamlnode.Get(s.Node, "deploy")
+		depKey, _ := yamlnode.Field(s.Node, "deploy")
 		if depKey == nil {
 			depKey = s.Key
 		}
-		if _, mode := Field(dep, "mode"); mode != nil && p.Doc.Str(mode) == "global" {
+		if _, mode := yamlnode.Field(dep, "mode"); mode != nil && p.Doc.Str(mode) == "global" {
 			p.Reportf(mode, s.Name, "redis service %q keeps data on a node-local volume but runs in global mode: one Redis per node, each with its own data", s.Name)
 		}
-		if _, rep := Field(dep, "replicas"); rep != nil && p.Doc.Str(rep) != "1" {
+		if _, rep := yamlnode.Field(dep, "replicas"); rep != nil && p.Doc.Str(rep) != "1" {
 			p.Reportf(rep, s.Name, "redis service %q keeps data on a node-local volume with replicas: %s; independent servers do not share data, use 1", s.Name, p.Doc.Str(rep))
 		}
-		if _, order := Field(Get(dep, "update_config"), "order"); order != nil && p.Doc.Str(order) == "start-first" {
+		if _, order := yamlnode.Field(yamlnode.Get(dep, "update_config"), "order"); order != nil && p.Doc.Str(order) == "start-first" {
 			p.Reportf(order, s.Name, "redis service %q updates start-first: two servers would write one AOF; use stop-first", s.Name)
 		}
-		_, cons := Field(Get(dep, "placement"), "constraints")
+		_, cons := yamlnode.Field(yamlnode.Get(dep, "placement"), "constraints")
 		for _, c := range seqItems(cons) {
 			if pins(p.Doc.Str(c)) {
 				return
@@ -538,7 +538,7 @@ func checkStateful(p *Pass) {
 
 // localVolume reports whether a declared volume uses the local driver (node-local data).
 func localVolume(d *Document, name string) bool {
-	_, v := Field(Get(d.Root, "volumes"), name)
-	_, drv := Field(v, "driver")
+	_, v := yamlnode.Field(yamlnode.Get(d.Root, "volumes"), name)
+	_, drv := yamlnode.Field(v, "driver")
 	return drv == nil || d.Str(drv) == "local"
 }

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/distribution/reference"
-
 	"go.yaml.in/yaml/v4"
 
 	"github.com/webvig/stackgen/yamlnode"
@@ -92,7 +91,7 @@ func checkVersion(p *Pass) {
 	if p.Doc.versionMismatch != "" {
 		p.Reportf(p.Doc.versionMismatchNode, "", "%s: docker stack deploy -c A -c B needs the same version in every file", p.Doc.versionMismatch)
 	}
-	k, v := Field(p.Doc.Root, "version")
+	k, v := yamlnode.Field(p.Doc.Root, "version")
 	if k == nil {
 		return
 	}
@@ -105,7 +104,7 @@ func checkVersion(p *Pass) {
 }
 
 func checkVersionMissing(p *Pass) {
-	if k, _ := Field(p.Doc.Root, "version"); k == nil {
+	if k, _ := yamlnode.Field(p.Doc.Root, "version"); k == nil {
 		p.Reportf(p.Doc.Root, "", "no version: Docker CLIs before 23 reject the file; add version: \"3.8\"")
 	}
 }
@@ -141,7 +140,7 @@ func checkIgnored(p *Pass) {
 				p.Reportf(kv[0], s.Name, "service %q: %s is ignored by docker stack deploy (%s)", s.Name, kv[0].Value, ig.why)
 			}
 		}
-		_, ports := Field(s.Node, "ports")
+		_, ports := yamlnode.Field(s.Node, "ports")
 		for _, port := range seqItems(ports) {
 			if port.Kind == yaml.ScalarNode && strings.Count(p.Doc.Str(port), ":") >= 2 {
 				p.Reportf(port, s.Name, "service %q: the host IP in %q is ignored: Swarm publishes on every node's ingress", s.Name, p.Doc.Str(port))
@@ -153,7 +152,7 @@ func checkIgnored(p *Pass) {
 // checkUndefined finds references to networks, volumes, secrets and configs the file does not declare.
 func checkUndefined(p *Pass) {
 	declared := func(kind string) map[string]bool {
-		_, m := Field(p.Doc.Root, kind)
+		_, m := yamlnode.Field(p.Doc.Root, kind)
 		out := map[string]bool{}
 		for _, kv := range yamlnode.Pairs(m) {
 			out[kv[0].Value] = true
@@ -162,7 +161,7 @@ func checkUndefined(p *Pass) {
 	}
 	nets, vols, secrets, configs := declared("networks"), declared("volumes"), declared("secrets"), declared("configs")
 	for _, s := range p.Doc.Services {
-		_, netList := Field(s.Node, "networks")
+		_, netList := yamlnode.Field(s.Node, "networks")
 		refs := map[*yaml.Node]string{}
 		switch {
 		case netList == nil:
@@ -180,7 +179,7 @@ func checkUndefined(p *Pass) {
 				p.Reportf(n, s.Name, "service %q uses network %q, which is not declared under networks:", s.Name, name)
 			}
 		}
-		_, volList := Field(s.Node, "volumes")
+		_, volList := yamlnode.Field(s.Node, "volumes")
 		for _, v := range seqItems(volList) {
 			typ, src, node := volumeSource(p.Doc, v)
 			if typ == "volume" && src != "" && !vols[src] {
@@ -188,7 +187,7 @@ func checkUndefined(p *Pass) {
 			}
 		}
 		for kind, decl := range map[string]map[string]bool{"secrets": secrets, "configs": configs} {
-			_, list := Field(s.Node, kind)
+			_, list := yamlnode.Field(s.Node, kind)
 			for _, ref := range seqItems(list) {
 				name, node := refSource(p.Doc, ref)
 				if name != "" && !decl[name] {
@@ -212,8 +211,8 @@ func volumeSource(d *Document, v *yaml.Node) (typ, source string, node *yaml.Nod
 		}
 		return "volume", src, v
 	}
-	_, t := Field(v, "type")
-	_, s := Field(v, "source")
+	_, t := yamlnode.Field(v, "type")
+	_, s := yamlnode.Field(v, "source")
 	typ = d.Str(t)
 	if typ == "" {
 		typ = "volume"
@@ -232,7 +231,7 @@ func volumeTarget(d *Document, v *yaml.Node) string {
 		}
 		return parts[0]
 	}
-	_, t := Field(v, "target")
+	_, t := yamlnode.Field(v, "target")
 	return d.Str(t)
 }
 
@@ -241,7 +240,7 @@ func refSource(d *Document, ref *yaml.Node) (string, *yaml.Node) {
 	if ref.Kind == yaml.ScalarNode {
 		return d.Str(ref), ref
 	}
-	_, s := Field(ref, "source")
+	_, s := yamlnode.Field(ref, "source")
 	return d.Str(s), s
 }
 
@@ -250,10 +249,10 @@ func refTarget(d *Document, ref *yaml.Node) string {
 	if ref.Kind == yaml.ScalarNode {
 		return d.Str(ref)
 	}
-	if _, t := Field(ref, "target"); t != nil {
+	if _, t := yamlnode.Field(ref, "target"); t != nil {
 		return d.Str(t)
 	}
-	_, s := Field(ref, "source")
+	_, s := yamlnode.Field(ref, "source")
 	return d.Str(s)
 }
 
@@ -294,19 +293,19 @@ func checkNames(p *Pass) {
 	for _, kind := range []string{"secrets", "configs", "networks", "volumes"} {
 		rule := nameRules[kind]
 		what := strings.TrimSuffix(kind, "s")
-		_, m := Field(p.Doc.Root, kind)
+		_, m := yamlnode.Field(p.Doc.Root, kind)
 		for _, kv := range yamlnode.Pairs(m) {
 			node, name, exact := kv[0], kv[0].Value, false
 			if ext, external := p.Doc.external(kv[1]); external {
 				exact = true
-				if k, n := Field(ext, "name"); k != nil { // the 3.0-3.4 form, external: {name: ...}
+				if k, n := yamlnode.Field(ext, "name"); k != nil { // the 3.0-3.4 form, external: {name: ...}
 					node, name = n, p.Doc.Str(n)
 				}
 			}
-			if k, n := Field(kv[1], "name"); k != nil {
+			if k, n := yamlnode.Field(kv[1], "name"); k != nil {
 				node, name, exact = n, p.Doc.Str(n), true
 			}
-			if _, drv := Field(kv[1], "driver"); kind == "volumes" && drv != nil && p.Doc.Str(drv) != "local" {
+			if _, drv := yamlnode.Field(kv[1], "driver"); kind == "volumes" && drv != nil && p.Doc.Str(drv) != "local" {
 				continue // another driver has its own rules
 			}
 			if strings.Contains(name, "$") {
@@ -371,7 +370,7 @@ func checkImageRef(p *Pass) {
 		if s.Node.Kind != yaml.MappingNode {
 			continue
 		}
-		k, img := Field(s.Node, "image")
+		k, img := yamlnode.Field(s.Node, "image")
 		name := p.Doc.Str(img)
 		switch {
 		case k == nil:
@@ -393,7 +392,7 @@ func checkEnvFile(p *Pass) {
 		return
 	}
 	for _, s := range p.Doc.Services {
-		_, ef := Field(s.Node, "env_file")
+		_, ef := yamlnode.Field(s.Node, "env_file")
 		if ef == nil {
 			continue
 		}
@@ -415,8 +414,8 @@ func checkEnvFile(p *Pass) {
 // checkRestartBudget: max_attempts without window is counted over the life of the service's spec.
 func checkRestartBudget(p *Pass) {
 	for _, s := range p.Doc.Services {
-		rp := Get(s.Node, "deploy", "restart_policy")
-		_, ma := Field(rp, "max_attempts")
+		rp := yamlnode.Get(s.Node, "deploy", "restart_policy")
+		_, ma := yamlnode.Field(rp, "max_attempts")
 		if ma == nil || ma.Kind != yaml.ScalarNode {
 			continue
 		}
@@ -424,7 +423,7 @@ func checkRestartBudget(p *Pass) {
 		if err != nil || n <= 0 {
 			continue // 0 is no limit
 		}
-		if _, w := Field(rp, "window"); w != nil {
+		if _, w := yamlnode.Field(rp, "window"); w != nil {
 			if d, err := time.ParseDuration(p.Doc.Str(w)); err != nil || d > 0 {
 				continue
 			}

@@ -8,9 +8,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/docker/go-connections/nat"
 	"go.yaml.in/yaml/v4"
 
-	"github.com/docker/go-connections/nat"
 	"github.com/webvig/stackgen/yamlnode"
 )
 

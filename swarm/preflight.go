@@ -5,10 +5,9 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/webvig/stackgen/generator"
-
 	"github.com/webvig/stackgen/constraint"
 	"github.com/webvig/stackgen/failure"
+	"github.com/webvig/stackgen/generator"
 )
 
 // Node is the part of `docker node inspect` that placement needs.

@@ -14,9 +14,8 @@ import (
 	"filippo.io/age/plugin"
 	"golang.org/x/crypto/ssh"
 
-	"github.com/webvig/stackgen/stacks"
-
 	"github.com/webvig/stackgen/failure"
+	"github.com/webvig/stackgen/stacks"
 )
 
 // ParseRecipient reads one recipient: age X25519, post-quantum hybrid, plugin, or an SSH public key.

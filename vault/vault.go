@@ -14,9 +14,8 @@ import (
 	"filippo.io/age"
 	"filippo.io/age/armor"
 
-	"github.com/webvig/stackgen/stacks"
-
 	"github.com/webvig/stackgen/failure"
+	"github.com/webvig/stackgen/stacks"
 )
 
 // UI is how the vault asks a person for a passphrase or a plugin's input. The command line implements

@@ -78,6 +78,40 @@ func Lookup(root *yaml.Node, path []string) (value, key *yaml.Node) {
 	return n, key
 }
 
+// Find follows path (mapping keys, and sequence indices in decimal) from root and returns the value
+// node and, for a mapping entry, its key node; both are nil when any step is missing. Lookup is the
+// forgiving walk for error positions; Find is for reading.
+func Find(root *yaml.Node, path ...string) (value, key *yaml.Node) {
+	n := root
+	for _, tok := range path {
+		n = deref(n)
+		if n == nil {
+			return nil, nil
+		}
+		switch n.Kind {
+		case yaml.MappingNode:
+			if key, n = Field(n, tok); key == nil {
+				return nil, nil
+			}
+		case yaml.SequenceNode:
+			i, err := strconv.Atoi(tok)
+			if err != nil || i < 0 || i >= len(n.Content) {
+				return nil, nil
+			}
+			n, key = n.Content[i], nil
+		default:
+			return nil, nil
+		}
+	}
+	return n, key
+}
+
+// Get is Find's value alone.
+func Get(root *yaml.Node, path ...string) *yaml.Node {
+	v, _ := Find(root, path...)
+	return v
+}
+
 // Pairs lists a mapping's key/value pairs with "<<" merge keys expanded; explicit keys come first.
 func Pairs(m *yaml.Node) [][2]*yaml.Node {
 	if m == nil {

@@ -115,7 +115,7 @@ func cmdLint(e *env, args []string) error {
 			return err
 		}
 	}
-	result, inputErrs, err := lint.Check(inputs, lint.CheckOptions{PolicyFor: policyFor, Env: envLookup,
+	result, inputErrs, err := lint.Check(lint.Files(inputs...), lint.Options{Policy: policyFor, Env: envLookup,
 		MaxSize: c.maxSize, Merge: c.merge, NoInlineIgnores: c.noInlineIgnores, FileExists: regularFile})
 	if err != nil {
 		return err

@@ -130,8 +130,8 @@ func (e *env) renderChecked(spec *generator.Spec, sealed []byte, src *stacks.Sou
 	if err != nil {
 		return nil, err
 	}
-	res, inputErrs, err := lint.Check([]lint.File{{Name: name, Data: out}}, lint.CheckOptions{
-		PolicyFor: func(string) (*lint.Policy, error) { return pol, nil }, Env: func(string) (string, bool) { return "", false }})
+	res, inputErrs, err := lint.Check(lint.Files(lint.File{Name: name, Data: out}), lint.Options{
+		Policy: func(string) (*lint.Policy, error) { return pol, nil }, Env: func(string) (string, bool) { return "", false }})
 	if err == nil && len(inputErrs) > 0 {
 		err = errors.Join(inputErrs...)
 	}
