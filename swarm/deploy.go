@@ -2,99 +2,12 @@ package swarm
 
 import (
 	"bytes"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
 
 	"github.com/webvig/stackgen/failure"
 )
-
-// Service is the part of `docker service inspect` that deploy and verify read.
-type Service struct {
-	ID           string `json:"ID"`
-	UpdateStatus *struct {
-		State     string `json:"State"`
-		StartedAt string `json:"StartedAt"`
-		Message   string `json:"Message"`
-	} `json:"UpdateStatus"`
-	RawSpec json.RawMessage `json:"-"`
-	Spec    struct {
-		TaskTemplate struct {
-			ContainerSpec struct {
-				Mounts []struct {
-					Type   string `json:"Type"`
-					Source string `json:"Source"`
-					Target string `json:"Target"`
-				} `json:"Mounts"`
-			} `json:"ContainerSpec"`
-			Resources struct {
-				Limits struct {
-					MemoryBytes int64 `json:"MemoryBytes"`
-				} `json:"Limits"`
-				Reservations struct {
-					MemoryBytes int64 `json:"MemoryBytes"`
-				} `json:"Reservations"`
-			} `json:"Resources"`
-			Networks []struct {
-				Target string `json:"Target"`
-			} `json:"Networks"`
-		} `json:"TaskTemplate"`
-	} `json:"Spec"`
-	Endpoint struct {
-		Ports []struct {
-			PublishedPort int `json:"PublishedPort"`
-			TargetPort    int `json:"TargetPort"`
-		} `json:"Ports"`
-	} `json:"Endpoint"`
-}
-
-// InspectService returns nil, nil when the service does not exist.
-func InspectService(d *Docker, name string) (*Service, error) {
-	out, err := d.Run(nil, "service", "inspect", name)
-	if err != nil {
-		var ce *CommandError
-		if errors.As(err, &ce) && strings.Contains(strings.ToLower(ce.Stderr), "no such service") {
-			return nil, nil
-		}
-		return nil, err
-	}
-	var svcs []Service
-	var raw []struct {
-		Spec json.RawMessage `json:"Spec"`
-	}
-	if err := json.Unmarshal([]byte(out), &svcs); err != nil || len(svcs) != 1 || json.Unmarshal([]byte(out), &raw) != nil {
-		return nil, fmt.Errorf("docker service inspect %s: unexpected output", name)
-	}
-	svcs[0].RawSpec = raw[0].Spec
-	return &svcs[0], nil
-}
-
-// Task is one line of `docker service ps`.
-type Task struct {
-	ID, Desired, Current, Err string
-}
-
-// Tasks lists a service's tasks, newest first.
-func Tasks(d *Docker, service string) ([]Task, error) {
-	out, err := d.Run(nil, "service", "ps", "--no-trunc", "--format", "{{.ID}}\t{{.DesiredState}}\t{{.CurrentState}}\t{{.Error}}", service)
-	if err != nil {
-		return nil, err
-	}
-	var tasks []Task
-	for _, line := range strings.Split(out, "\n") {
-		f := strings.SplitN(line, "\t", 4)
-		if len(f) >= 3 {
-			t := Task{ID: f[0], Desired: f[1], Current: f[2]}
-			if len(f) == 4 {
-				t.Err = strings.TrimSpace(f[3])
-			}
-			tasks = append(tasks, t)
-		}
-	}
-	return tasks, nil
-}
 
 // Deploy runs `docker stack deploy -c - --prune` with the rendered stack on stdin. warnings are the
 // lines docker printed on stderr (an image no registry could resolve, options it ignored), which the
@@ -144,7 +57,7 @@ func Wait(d *Docker, service string, before *Service, timeout time.Duration, pro
 		// A redeploy of an unchanged spec bumps the version but rolls nothing: only a changed spec
 		// must see its update complete.
 		updated := true
-		if svc != nil && before != nil && !bytes.Equal(svc.RawSpec, before.RawSpec) {
+		if svc != nil && before != nil && !bytes.Equal(svc.Spec.Raw, before.Spec.Raw) {
 			updated = svc.UpdateStatus != nil && svc.UpdateStatus.State == "completed" &&
 				(before.UpdateStatus == nil || svc.UpdateStatus.StartedAt != before.UpdateStatus.StartedAt)
 			if svc.UpdateStatus != nil {

@@ -1,7 +1,6 @@
 package swarm
 
 import (
-	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
@@ -142,18 +141,11 @@ func budget(d *Docker, service string, tasks []Task) string {
 	if err != nil || svc == nil {
 		return "restart budget unknown"
 	}
-	var s struct {
-		TaskTemplate struct {
-			RestartPolicy *struct {
-				MaxAttempts uint64 `json:"MaxAttempts"`
-			} `json:"RestartPolicy"`
-		} `json:"TaskTemplate"`
-	}
-	_ = json.Unmarshal(svc.RawSpec, &s)
-	if s.TaskTemplate.RestartPolicy == nil || s.TaskTemplate.RestartPolicy.MaxAttempts == 0 {
+	rp := svc.Spec.TaskTemplate.RestartPolicy
+	if rp == nil || rp.MaxAttempts == 0 {
 		return "no restart limit: Swarm keeps restarting it"
 	}
-	limit := s.TaskTemplate.RestartPolicy.MaxAttempts
+	limit := rp.MaxAttempts
 	live := false
 	failed := 0
 	for _, t := range tasks {

@@ -1,7 +1,6 @@
 package swarm
 
 import (
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -10,58 +9,12 @@ import (
 	"github.com/webvig/stackgen/generator"
 )
 
-// liveSpec is the part of a service's spec that the render decides, as `docker service inspect`
-// shows it after `docker stack deploy` converted the stack file (durations in nanoseconds, the
-// entrypoint as ContainerSpec.Command, the command as Args, a secret's mode in decimal).
-type liveSpec struct {
-	TaskTemplate struct {
-		ContainerSpec struct {
-			Image       string   `json:"Image"`
-			Command     []string `json:"Command"`
-			Args        []string `json:"Args"`
-			Healthcheck *struct {
-				Test        []string `json:"Test"`
-				Interval    int64    `json:"Interval"`
-				Timeout     int64    `json:"Timeout"`
-				StartPeriod int64    `json:"StartPeriod"`
-				Retries     int      `json:"Retries"`
-			} `json:"Healthcheck"`
-			Secrets []struct {
-				File struct {
-					Name string `json:"Name"`
-					Mode uint32 `json:"Mode"`
-				} `json:"File"`
-				SecretName string `json:"SecretName"`
-			} `json:"Secrets"`
-		} `json:"ContainerSpec"`
-		RestartPolicy *struct {
-			Condition   string `json:"Condition"`
-			Delay       int64  `json:"Delay"`
-			MaxAttempts uint64 `json:"MaxAttempts"`
-			Window      int64  `json:"Window"`
-		} `json:"RestartPolicy"`
-		Placement *struct {
-			Constraints []string `json:"Constraints"`
-		} `json:"Placement"`
-	} `json:"TaskTemplate"`
-	UpdateConfig *struct {
-		Order string `json:"Order"`
-	} `json:"UpdateConfig"`
-	RollbackConfig *struct {
-		Order string `json:"Order"`
-	} `json:"RollbackConfig"`
-}
-
 // drift compares the live service with what the render of spec asks for: image, entrypoint,
 // command, placement, restart and update policy, the password secret and the health check. A
 // service changed by hand (docker service update) or deployed from another spec shows here.
 func drift(svc *Service, spec *generator.Spec, sealed []byte) []Check {
 	var c checks
-	var live liveSpec
-	if err := json.Unmarshal(svc.RawSpec, &live); err != nil {
-		c.add(false, "the live service's spec can be read", err.Error())
-		return c
-	}
+	live := svc.Spec
 	cs := live.TaskTemplate.ContainerSpec
 	image, _, _ := strings.Cut(cs.Image, "@") // --resolve-image pins a digest after the tag
 	c.add(image == spec.Image, "image is "+spec.Image, orErr(cs.Image, nil))
@@ -81,9 +34,7 @@ func drift(svc *Service, spec *generator.Spec, sealed []byte) []Check {
 	}
 	c.add(got == want, "restart policy is "+want, got)
 
-	order := func(o *struct {
-		Order string `json:"Order"`
-	}) string {
+	order := func(o *struct{ Order string }) string {
 		if o == nil || o.Order == "" {
 			return "stop-first" // swarmkit's default (api/defaults)
 		}

@@ -1,7 +1,6 @@
 package swarm
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -119,9 +118,8 @@ func networkChecks(p probe, err error, spec *generator.Spec, endpointMode string
 
 // remoteContainerChecks are the checks that need the container, done over the network when another
 // node runs it: the same CONFIG GETs, the AOF's state from INFO persistence, and the task's state
-// (Swarm reports a task with a health check Running only once the check has passed), returned apart
-// because verify lists health with the service's checks.
-func remoteContainerChecks(p probe, err error, spec *generator.Spec, task Task) (checks, Check) {
+// (Swarm reports a task with a health check Running only once the check has passed).
+func remoteContainerChecks(p probe, err error, spec *generator.Spec, task Task) checks {
 	var c checks
 	for _, kv := range expectedConfig(spec) {
 		what := fmt.Sprintf("CONFIG GET %s is %q", kv[0], kv[1])
@@ -143,8 +141,8 @@ func remoteContainerChecks(p probe, err error, spec *generator.Spec, task Task) 
 		c.add(strings.Contains(fields, "|aof_enabled:1|") && strings.Contains(fields, "|aof_last_write_status:ok|"),
 			"the AOF is on and its last write succeeded", fmt.Sprintf("%s (at %s)", infoFields(info, "aof_enabled", "aof_last_write_status"), p["address"]))
 	}
-	health := Check{OK: strings.HasPrefix(task.Current, "Running"), What: "health status is healthy", Observed: "task " + task.ID + " " + orErr(task.Current, nil) + " on another node"}
-	return c, health
+	c.add(strings.HasPrefix(task.Current, "Running"), "health status is healthy", "task "+task.ID+" "+orErr(task.Current, nil)+" on another node")
+	return c
 }
 
 func infoFields(info string, keys ...string) string {
@@ -157,24 +155,4 @@ func infoFields(info string, keys ...string) string {
 		}
 	}
 	return orErr(strings.Join(out, " "), nil)
-}
-
-// endpointMode is the live service's endpoint mode ("vip" when unset, Swarm's default).
-func endpointMode(svc *Service) string {
-	var s struct {
-		EndpointSpec *struct {
-			Mode string `json:"Mode"`
-		} `json:"EndpointSpec"`
-	}
-	if json.Unmarshal(svc.RawSpec, &s) == nil && s.EndpointSpec != nil && s.EndpointSpec.Mode != "" {
-		return s.EndpointSpec.Mode
-	}
-	return "vip"
-}
-
-// liveImage is the image the service runs, digest included.
-func liveImage(svc *Service) string {
-	var live liveSpec
-	_ = json.Unmarshal(svc.RawSpec, &live)
-	return live.TaskTemplate.ContainerSpec.Image
 }

@@ -37,10 +37,11 @@ func redisCLI(d *Docker, cid string, auth bool, args ...string) (string, error) 
 }
 
 // Verify checks the live service against the spec and its sealed password file: what the seed's
-// playbook asserted (auth, persistence settings, AOF on disk, no published ports, memory, network,
-// volume, health), then drift between the live service and the render (image, entrypoint, command,
-// placement, restart and update policy, secret, health check). An error means it could not look (no
-// such service, no running task); failed checks are results.
+// playbook asserted (auth, persistence settings, AOF on disk, health, no published ports, memory,
+// network, volume), what the application sees over the network, then drift between the live service
+// and the render (image, entrypoint, command, placement, restart and update policy, secret, health
+// check). An error means it could not look (no such service, no running task); failed checks are
+// results.
 func Verify(d *Docker, spec *generator.Spec, sealed []byte) ([]Check, error) {
 	service := spec.ServiceName()
 	svc, err := InspectService(d, service)
@@ -55,19 +56,28 @@ func Verify(d *Docker, spec *generator.Spec, sealed []byte) ([]Check, error) {
 	if err != nil && !remote {
 		return nil, notConvergedError{err}
 	}
-	// What the application sees, from wherever Swarm runs the job; and, when another node runs the
-	// task, what verify cannot ask the container itself.
-	p, perr := runProbe(d, spec, sealed, liveImage(svc))
+	// What the application sees, from wherever Swarm runs the job; when another node runs the task,
+	// also what verify cannot ask the container itself.
+	p, perr := runProbe(d, spec, sealed, svc.Spec.TaskTemplate.ContainerSpec.Image)
 	var c checks
 	if remote {
-		rc, health := remoteContainerChecks(p, perr, spec, task)
-		return finishVerify(d, append(c, rc...), svc, spec, sealed, health, p, perr), nil
+		c = remoteContainerChecks(p, perr, spec, task)
+	} else {
+		c = containerChecks(d, cid, spec)
 	}
+	c = append(c, serviceChecks(d, svc, spec)...)
+	c = append(c, networkChecks(p, perr, spec, svc.EndpointMode())...)
+	return append(c, drift(svc, spec, sealed)...), nil
+}
+
+// containerChecks ask the task's container on this node: auth, the persistence settings, the AOF on
+// disk, and the health check's verdict.
+func containerChecks(d *Docker, cid string, spec *generator.Spec) checks {
+	var c checks
 	pong, err := redisCLI(d, cid, true, "ping")
 	c.add(err == nil && pong == "PONG", "PING with the password answers PONG", orErr(pong, err))
 	noauth, err := redisCLI(d, cid, false, "ping")
 	c.add(err == nil && strings.Contains(noauth, "NOAUTH"), "PING without the password is refused", orErr(noauth, err))
-
 	for _, kv := range expectedConfig(spec) {
 		out, err := redisCLI(d, cid, true, "config", "get", kv[0])
 		lines := strings.Split(out, "\n")
@@ -80,13 +90,13 @@ func Verify(d *Docker, spec *generator.Spec, sealed []byte) ([]Check, error) {
 	aof, err := d.Run(nil, "exec", cid, "/bin/sh", "-c", `for f in /data/appendonly.aof /data/appendonlydir; do [ -e "$f" ] && echo "$f"; done; true`)
 	c.add(err == nil && strings.TrimSpace(aof) != "", "an AOF exists in /data", orErr(strings.Join(strings.Fields(aof), " "), err))
 	health, err := d.Run(nil, "inspect", "--format", "{{if .State.Health}}{{.State.Health.Status}}{{end}}", cid)
-	healthCheck := Check{OK: err == nil && strings.TrimSpace(health) == "healthy", What: "health status is healthy", Observed: orErr(strings.TrimSpace(health), err)}
-	return finishVerify(d, c, svc, spec, sealed, healthCheck, p, perr), nil
+	c.add(err == nil && strings.TrimSpace(health) == "healthy", "health status is healthy", orErr(strings.TrimSpace(health), err))
+	return c
 }
 
-// finishVerify adds the checks that read the service, not the container, then the network's and
-// drift's.
-func finishVerify(d *Docker, c checks, svc *Service, spec *generator.Spec, sealed []byte, health Check, p probe, perr error) []Check {
+// serviceChecks read the service, not the container: ports, memory, network and volume.
+func serviceChecks(d *Docker, svc *Service, spec *generator.Spec) checks {
+	var c checks
 	c.add(len(svc.Endpoint.Ports) == 0, "the service publishes no ports", fmt.Sprintf("%d published", len(svc.Endpoint.Ports)))
 	lim, _ := memsize.Docker(spec.Memory.Limit)
 	res, _ := memsize.Docker(spec.Memory.Reservation)
@@ -109,9 +119,7 @@ func finishVerify(d *Docker, c checks, svc *Service, spec *generator.Spec, seale
 		}
 	}
 	c.add(mounted == "volume "+spec.VolumeName(), "volume "+spec.VolumeName()+" at /data", orErr(mounted, nil))
-	c = append(c, health)
-	c = append(c, networkChecks(p, perr, spec, endpointMode(svc))...)
-	return append(c, drift(svc, spec, sealed)...)
+	return c
 }
 
 // RestartTest writes a marker key, forces a restart (docker service update --force), waits for
