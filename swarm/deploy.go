@@ -25,7 +25,7 @@ func Deploy(d *Docker, stack string, rendered []byte, resolveImage string) (warn
 // Wait polls until the service has a running (hence healthy: Swarm keeps a task with a healthcheck in
 // "starting" until it passes) task of the current spec. before is the service as it was before the
 // change (nil if it did not exist). progress gets each change of state. An error wraps
-// ErrNotConverged and carries the task's last error and the service's last log lines as hints.
+// a failure of status 1 and carries the task's last error and the service's last log lines as hints.
 func Wait(d *Docker, service string, before *Service, timeout time.Duration, progress func(string)) error {
 	deadline := time.Now().Add(timeout)
 	last := ""
@@ -81,11 +81,11 @@ func Wait(d *Docker, service string, before *Service, timeout time.Duration, pro
 	}
 }
 
-// notConverged is an ErrNotConverged error whose hints are diagnose's: the cause in one line, then
-// the logs grouped by task. lastErr is the last task error the wait saw, for when the task list no
-// longer shows one.
+// notConverged is a failure of status 1 (the Swarm changed but did not end healthy) whose hints are
+// diagnose's: the cause in one line, then the logs grouped by task. lastErr is the last task error
+// the wait saw, for when the task list no longer shows one.
 func notConverged(d *Docker, service, lastErr string, err error) error {
-	xe := failure.Wrap(notConvergedError{err})
+	xe := failure.Wrap(err).WithStatus(1)
 	tasks, _ := Tasks(d, service)
 	seen := false
 	for _, t := range tasks {
@@ -99,13 +99,6 @@ func notConverged(d *Docker, service, lastErr string, err error) error {
 	}
 	return xe
 }
-
-// notConvergedError prints as its cause and matches ErrNotConverged.
-type notConvergedError struct{ err error }
-
-func (e notConvergedError) Error() string        { return e.err.Error() }
-func (e notConvergedError) Is(target error) bool { return target == ErrNotConverged }
-func (e notConvergedError) Unwrap() error        { return e.err }
 
 // TaskHealth is the health status of a task's container when it runs on this node, else "".
 func TaskHealth(d *Docker, task string) string {

@@ -7,7 +7,6 @@ package swarm
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"os/exec"
 	"strings"
@@ -74,9 +73,6 @@ func (d *Docker) Output(stdin []byte, args ...string) (stdout, stderr string, er
 	}
 	return out.String(), errb.String(), nil
 }
-
-// ErrNotConverged marks a deploy or restart that changed the Swarm but did not end healthy.
-var ErrNotConverged = errors.New("not converged")
 
 // RequireManager fails unless the daemon is an active Swarm manager.
 func RequireManager(d *Docker) error {

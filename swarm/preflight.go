@@ -46,7 +46,7 @@ func Nodes(d *Docker) ([]Node, error) {
 	}
 	var nodes []Node
 	if err := json.Unmarshal([]byte(out), &nodes); err != nil {
-		return nil, fmt.Errorf("docker node inspect: unexpected output: %v", err)
+		return nil, fmt.Errorf("docker node inspect: unexpected output: %w", err)
 	}
 	return nodes, nil
 }

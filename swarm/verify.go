@@ -54,7 +54,7 @@ func Verify(d *Docker, spec *generator.Spec, sealed []byte) ([]Check, error) {
 	task, cid, err := runningTask(d, service)
 	remote := errors.Is(err, errNotOnThisNode)
 	if err != nil && !remote {
-		return nil, notConvergedError{err}
+		return nil, failure.Wrap(err).WithStatus(1)
 	}
 	// What the application sees, from wherever Swarm runs the job; when another node runs the task,
 	// also what verify cannot ask the container itself.

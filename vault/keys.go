@@ -96,7 +96,7 @@ func Recipients(o RecipientOptions) ([]age.Recipient, error) {
 		}
 		r, err := ParseRecipient(l, o.UI)
 		if err != nil {
-			return nil, failure.Errorf("%s: %q: %v", from, l, err)
+			return nil, failure.Errorf("%s: %q: %w", from, l, err)
 		}
 		out = append(out, r)
 	}
@@ -215,7 +215,7 @@ func ParseIdentityFile(name string, data []byte, ui UI) ([]age.Identity, error) 
 		if strings.HasPrefix(line, "AGE-PLUGIN-") {
 			id, err := plugin.NewIdentity(line, pluginUI(ui))
 			if err != nil {
-				return nil, fmt.Errorf("identity %s:%d: %v", name, n, err)
+				return nil, fmt.Errorf("identity %s:%d: %w", name, n, err)
 			}
 			ids = append(ids, id)
 			continue
@@ -238,7 +238,7 @@ func parseSSHIdentity(name string, pem []byte, ui UI) ([]age.Identity, error) {
 	var missing *ssh.PassphraseMissingError
 	if !errors.As(err, &missing) {
 		if err != nil {
-			return nil, fmt.Errorf("identity %s: not a usable SSH private key: %v", name, err)
+			return nil, fmt.Errorf("identity %s: not a usable SSH private key: %w", name, err)
 		}
 		return []age.Identity{id}, nil
 	}
@@ -249,14 +249,14 @@ func parseSSHIdentity(name string, pem []byte, ui UI) ([]age.Identity, error) {
 			return nil, fmt.Errorf("identity %s is an encrypted SSH key and %s.pub is missing", name, name)
 		}
 		if pub, _, _, _, perr = ssh.ParseAuthorizedKey(pubData); perr != nil {
-			return nil, fmt.Errorf("identity %s.pub: %v", name, perr)
+			return nil, fmt.Errorf("identity %s.pub: %w", name, perr)
 		}
 	}
 	enc, err := agessh.NewEncryptedSSHIdentity(pub, pem, func() ([]byte, error) {
 		return ui.ReadSecret(fmt.Sprintf("Enter passphrase for SSH key %q:", name))
 	})
 	if err != nil {
-		return nil, fmt.Errorf("identity %s: %v", name, err)
+		return nil, fmt.Errorf("identity %s: %w", name, err)
 	}
 	return []age.Identity{enc}, nil
 }

@@ -72,7 +72,7 @@ const maxRead = 64 << 10
 func ReadPassword(r io.Reader) ([]byte, error) {
 	pw, err := io.ReadAll(io.LimitReader(r, maxRead+1))
 	if err != nil {
-		return nil, fmt.Errorf("read password from stdin: %v", err)
+		return nil, fmt.Errorf("read password from stdin: %w", err)
 	}
 	if len(pw) > maxRead {
 		clear(pw)
@@ -85,13 +85,13 @@ func ReadPassword(r io.Reader) ([]byte, error) {
 func AskPassword(ui UI) ([]byte, error) {
 	a, err := ui.ReadSecret("Redis password:")
 	if err != nil {
-		return nil, fmt.Errorf("read password: %v", err)
+		return nil, fmt.Errorf("read password: %w", err)
 	}
 	b, err := ui.ReadSecret("Again:")
 	defer clear(b)
 	if err != nil {
 		clear(a)
-		return nil, fmt.Errorf("read password: %v", err)
+		return nil, fmt.Errorf("read password: %w", err)
 	}
 	if !bytes.Equal(a, b) {
 		clear(a)

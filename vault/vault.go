@@ -89,11 +89,11 @@ func Unseal(name string, sealed []byte, ids []age.Identity) ([]byte, error) {
 		if errors.As(err, &nm) {
 			return nil, fmt.Errorf("%s: %w: the file is not sealed to any of the given keys", name, errNoMatch)
 		}
-		return nil, fmt.Errorf("%s: cannot decrypt (tampered, truncated or corrupt): %v", name, err)
+		return nil, fmt.Errorf("%s: cannot decrypt (tampered, truncated or corrupt): %w", name, err)
 	}
 	pw, err := io.ReadAll(io.LimitReader(dr, 64<<10))
 	if err != nil {
-		return nil, fmt.Errorf("%s: cannot decrypt (tampered, truncated or corrupt): %v", name, err)
+		return nil, fmt.Errorf("%s: cannot decrypt (tampered, truncated or corrupt): %w", name, err)
 	}
 	return pw, nil
 }
@@ -146,7 +146,7 @@ func Decrypt(name string, sealed []byte, o DecryptOptions) ([]byte, error) {
 func checked(name string, pw []byte) ([]byte, error) {
 	if err := CheckPassword(pw); err != nil {
 		clear(pw)
-		return nil, failure.Errorf("%s: %v", name, err).Hint("re-seal it with stackgen secret seal")
+		return nil, failure.Errorf("%s: %w", name, err).Hint("re-seal it with stackgen secret seal")
 	}
 	return pw, nil
 }

@@ -156,7 +156,7 @@ func cmdVerify(e *env, args []string) error {
 		}
 	}
 	if failed > 0 {
-		return &exitError{code: 1, err: fmt.Errorf("%d of %d checks failed", failed, len(checks))}
+		return failf("%d of %d checks failed", failed, len(checks)).WithStatus(1)
 	}
 	return nil
 }

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/webvig/stackgen/failure"
 	"github.com/webvig/stackgen/lint"
 	"github.com/webvig/stackgen/stacks"
 )
@@ -67,7 +68,7 @@ func parseLint(args []string) (lintConfig, error) {
 		return c, failf("lint: no FILE, DIR or - given").Hint("stackgen lint docker-stack.yml, or stackgen render | stackgen lint -")
 	}
 	if err := lint.DefaultPolicy().Select(c.enable, c.disable); err != nil {
-		return c, failf("lint: %v", err)
+		return c, failf("lint: %w", err)
 	}
 	if c.merge && len(c.paths) < 2 {
 		return c, failf("lint: --merge needs at least two files")
@@ -86,7 +87,7 @@ func cmdLint(e *env, args []string) error {
 	}
 	if c.listRules {
 		if err := lint.WriteRules(e.stdout, c.format); err != nil {
-			return failf("lint: %v", err)
+			return failf("lint: %w", err)
 		}
 		return nil
 	}
@@ -122,19 +123,19 @@ func cmdLint(e *env, args []string) error {
 	}
 	w := bufio.NewWriter(e.stdout)
 	if err := lint.Write(w, c.format, result, version()); err != nil {
-		return failf("lint: %v", err)
+		return failf("lint: %w", err)
 	}
 	if c.format == "text" && len(result.Findings) > 0 {
 		fmt.Fprintln(w, result.Summary())
 	}
 	if err := w.Flush(); err != nil {
-		return failf("lint: %v", err)
+		return failf("lint: %w", err)
 	}
 	if len(inputErrs) > 0 {
 		return errors.Join(inputErrs...)
 	}
 	if result.Worst() >= c.failOn {
-		return &exitError{code: 1}
+		return failure.Exit(1)
 	}
 	return nil
 }
@@ -147,7 +148,7 @@ func collectInputs(e *env, c lintConfig) ([]lint.File, error) {
 		if p == "-" {
 			data, err := io.ReadAll(io.LimitReader(e.stdin, int64(c.maxSize)+1))
 			if err != nil {
-				return nil, failf("lint: read standard input: %v", err)
+				return nil, failf("lint: read standard input: %w", err)
 			}
 			if len(strings.TrimSpace(string(data))) == 0 {
 				return nil, failf("lint: standard input is empty: nothing to lint")
@@ -169,7 +170,7 @@ func collectInputs(e *env, c lintConfig) ([]lint.File, error) {
 		}
 		names, err := lint.Discover(os.DirFS(p), ".")
 		if err != nil {
-			return nil, failf("lint: %s: %v", p, err)
+			return nil, failf("lint: %s: %w", p, err)
 		}
 		var skipped []string
 		for _, name := range names {
@@ -203,7 +204,7 @@ func readFile(path string, maxSize int) ([]byte, error) {
 	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, int64(maxSize)+1))
 	if err != nil {
-		return nil, failf("lint: %s: %v", path, err)
+		return nil, failf("lint: %s: %w", path, err)
 	}
 	return data, nil
 }
@@ -262,7 +263,7 @@ func (ps *policies) forFile(file string) (*lint.Policy, error) {
 		}
 	}
 	if err := p.Select(ps.enable, ps.disable); err != nil {
-		return nil, failf("lint: %v", err)
+		return nil, failf("lint: %w", err)
 	}
 	if ps.cache == nil {
 		ps.cache = map[string]*lint.Policy{}

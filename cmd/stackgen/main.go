@@ -14,22 +14,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/webvig/stackgen/failure"
-	"github.com/webvig/stackgen/swarm"
 )
-
-// exitError is an exit status other than 2 (findings, a failed check), or a failure with no message.
-type exitError struct {
-	code int
-	err  error // nil: nothing to print
-}
-
-func (e *exitError) Error() string {
-	if e.err == nil {
-		return fmt.Sprintf("exit status %d", e.code)
-	}
-	return e.err.Error()
-}
-func (e *exitError) Unwrap() error { return e.err }
 
 // failf is a status-2 error: bad usage or input, or a failure that changed nothing.
 var failf = failure.Errorf
@@ -71,20 +56,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 }
 
 // exitCode prints err (one "stackgen: error:" line per problem, then its hints) and returns the exit
-// status it means: 2 by default, 1 for findings, failed checks and deployments that did not converge.
+// status it means (failure.Status): 2 by default, 1 for findings, failed checks and deployments that
+// did not converge.
 func exitCode(err error, stderr io.Writer) int {
-	code, msg := 2, err.Error()
-	var xe *exitError
-	switch {
-	case errors.As(err, &xe):
-		code = xe.code
-		if xe.err == nil {
-			msg = ""
-		}
-	case errors.Is(err, swarm.ErrNotConverged):
-		code = 1
-	}
-	if msg != "" {
+	if msg := err.Error(); msg != "" {
 		// A joined error carries one problem per line; each gets its own prefix.
 		for _, line := range strings.Split(msg, "\n") {
 			fmt.Fprintf(stderr, "stackgen: error: %s\n", line)
@@ -93,7 +68,7 @@ func exitCode(err error, stderr io.Writer) int {
 	for _, h := range failure.Hints(err) {
 		fmt.Fprintf(stderr, "stackgen: hint: %s\n", h)
 	}
-	return code
+	return failure.Status(err)
 }
 
 // commands are the top-level commands and their help texts.
@@ -220,7 +195,7 @@ func parseError(cmd string, err error) error {
 	if errors.Is(err, pflag.ErrHelp) {
 		return errHelp
 	}
-	return failf("%s: %v", cmd, err).Hint(`run "stackgen %s --help" for usage`, cmd)
+	return failf("%s: %w", cmd, err).Hint(`run "stackgen %s --help" for usage`, cmd)
 }
 
 // errHelp asks the command to print its usage on stdout and exit 0.

@@ -148,7 +148,7 @@ func (e *env) renderChecked(spec *generator.Spec, sealed []byte, src *stacks.Sou
 		if pol.File != "" {
 			policy = pol.File
 		}
-		return nil, &exitError{code: 1, err: fmt.Errorf("the rendered stack breaks %s; nothing was rendered", policy)}
+		return nil, failf("the rendered stack breaks %s; nothing was rendered", policy).WithStatus(1)
 	}
 	return out, nil
 }

@@ -67,7 +67,7 @@ func parseSecret(args []string) (secretConfig, error) {
 		if errors.Is(err, pflag.ErrHelp) {
 			return c, errHelp
 		}
-		return c, failf("secret %s: %v", c.sub, err).Hint(`run "stackgen secret --help" for usage`)
+		return c, failf("secret %s: %w", c.sub, err).Hint(`run "stackgen secret --help" for usage`)
 	}
 	if fs.NArg() > 1 {
 		return c, failf("secret %s: takes at most one SPEC, got %d", c.sub, fs.NArg()).Hint(`run "stackgen secret --help" for usage`)
@@ -146,7 +146,7 @@ func secretSeal(e *env, c secretConfig) error {
 	}
 	defer clear(pw)
 	if err := vault.CheckPassword(pw); err != nil {
-		return failf("%v", err).Hint("nothing was written")
+		return failf("%w", err).Hint("nothing was written")
 	}
 	if err := vault.CheckStrength(pw, c.allowWeak); err != nil {
 		return err
@@ -157,7 +157,7 @@ func secretSeal(e *env, c secretConfig) error {
 	}
 	target := src.SealedPath(spec)
 	if err := writeFileAtomic(target, sealedData, 0o644); err != nil {
-		return failf("seal: %v", err)
+		return failf("seal: %w", err)
 	}
 	fmt.Fprintf(e.stderr, "stackgen: sealed %s for %d recipient(s); the stack now uses the secret %s\n",
 		target, len(recipients), spec.SecretName(sealedData))
@@ -235,7 +235,7 @@ func secretEnv(e *env, c secretConfig) error {
 		return err
 	}
 	if err := writeFileAtomic(c.output, line, 0o600); err != nil {
-		return failf("secret env: %v", err)
+		return failf("secret env: %w", err)
 	}
 	return nil
 }
