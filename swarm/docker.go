@@ -8,7 +8,9 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -18,16 +20,28 @@ import (
 // Docker runs the docker CLI.
 type Docker struct {
 	Path    string        // the docker binary
+	Env     []string      // its environment (DOCKER_HOST, DOCKER_CONTEXT, ...); nil: this process's
 	Timeout time.Duration // per command
 }
 
-// Find locates the docker CLI on PATH.
-func Find() (*Docker, error) {
-	p, err := exec.LookPath("docker")
-	if err != nil {
-		return nil, failure.Errorf("docker is not on PATH").Hint("install the Docker CLI (apt-get install -y docker.io) or add it to PATH")
+// Find locates the docker CLI on the PATH of environ (KEY=VALUE), which the CLI then runs with.
+func Find(environ []string) (*Docker, error) {
+	path := ""
+	for _, kv := range environ {
+		if v, ok := strings.CutPrefix(kv, "PATH="); ok {
+			path = v
+		}
 	}
-	return &Docker{Path: p, Timeout: 2 * time.Minute}, nil
+	for _, dir := range filepath.SplitList(path) {
+		if dir == "" {
+			dir = "."
+		}
+		p := filepath.Join(dir, "docker")
+		if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() && st.Mode()&0o111 != 0 {
+			return &Docker{Path: p, Env: environ, Timeout: 2 * time.Minute}, nil
+		}
+	}
+	return nil, failure.Errorf("docker is not on PATH").Hint("install the Docker CLI (apt-get install -y docker.io) or add it to PATH")
 }
 
 // CommandError is a failed docker command with its stderr, which is passed through to the user.
@@ -60,6 +74,7 @@ func (d *Docker) Output(stdin []byte, args ...string) (stdout, stderr string, er
 	ctx, cancel := context.WithTimeout(context.Background(), d.Timeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, d.Path, args...)
+	cmd.Env = d.Env
 	if stdin != nil {
 		cmd.Stdin = bytes.NewReader(stdin)
 	}

@@ -1,9 +1,10 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"time"
+
+	"github.com/spf13/pflag"
 
 	"github.com/webvig/stackgen/generator"
 	"github.com/webvig/stackgen/swarm"
@@ -25,14 +26,7 @@ func parseDeploy(cmd string, args []string) (deployConfig, error) {
 	c := deployConfig{wait: 2 * time.Minute, resolveImage: "always"}
 	fs := newFlags(cmd)
 	fs.DurationVar(&c.wait, "wait", 2*time.Minute, "")
-	if cmd == "deploy" {
-		fs.StringArrayVarP(&c.identities, "identity", "i", nil, "")
-		fs.BoolVar(&c.allowTestKey, "allow-test-key", false, "")
-		fs.BoolVar(&c.createNetwork, "create-network", false, "")
-		fs.StringVar(&c.resolveImage, "resolve-image", "always", "")
-	} else {
-		fs.BoolVar(&c.restartTest, "restart-test", false, "")
-	}
+	deployFlags[cmd](fs, &c)
 	defineOverrides(fs)
 	if err := fs.Parse(args); err != nil {
 		return c, parseError(cmd, err)
@@ -53,12 +47,18 @@ func parseDeploy(cmd string, args []string) (deployConfig, error) {
 	return c, nil
 }
 
+// deployFlags are the flags deploy and verify do not share.
+var deployFlags = map[string]func(fs *pflag.FlagSet, c *deployConfig){
+	"deploy": func(fs *pflag.FlagSet, c *deployConfig) {
+		identityFlags(fs, &c.identities, &c.allowTestKey)
+		fs.BoolVar(&c.createNetwork, "create-network", false, "")
+		fs.StringVar(&c.resolveImage, "resolve-image", "always", "")
+	},
+	"verify": func(fs *pflag.FlagSet, c *deployConfig) { fs.BoolVar(&c.restartTest, "restart-test", false, "") },
+}
+
 func cmdDeploy(e *env, args []string) error {
 	c, err := parseDeploy("deploy", args)
-	if errors.Is(err, errHelp) {
-		fmt.Fprint(e.stdout, deployUsage)
-		return nil
-	}
 	if err != nil {
 		return err
 	}
@@ -73,7 +73,7 @@ func cmdDeploy(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	d, err := swarm.Find()
+	d, err := swarm.Find(e.environ)
 	if err != nil {
 		return err
 	}
@@ -121,10 +121,6 @@ func (e *env) progress(line string) { fmt.Fprintf(e.stderr, "stackgen: %s\n", li
 
 func cmdVerify(e *env, args []string) error {
 	c, err := parseDeploy("verify", args)
-	if errors.Is(err, errHelp) {
-		fmt.Fprint(e.stdout, deployUsage)
-		return nil
-	}
 	if err != nil {
 		return err
 	}
@@ -132,7 +128,7 @@ func cmdVerify(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	d, err := swarm.Find()
+	d, err := swarm.Find(e.environ)
 	if err != nil {
 		return err
 	}

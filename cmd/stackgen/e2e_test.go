@@ -182,7 +182,7 @@ type e2e struct {
 
 func (x *e2e) stackgen(args ...string) (int, string, string) {
 	var out, errb bytes.Buffer
-	code := run(args, strings.NewReader(""), &out, &errb)
+	code := run(args, os.Environ(), strings.NewReader(""), &out, &errb)
 	return code, out.String(), errb.String()
 }
 
@@ -198,7 +198,7 @@ func (x *e2e) must(args ...string) string {
 func (x *e2e) seal(pw string) {
 	x.t.Helper()
 	var out, errb bytes.Buffer
-	if code := run([]string{"secret", "seal", "-R", x.key + ".pub", x.spec}, strings.NewReader(pw), &out, &errb); code != 0 {
+	if code := run([]string{"secret", "seal", "-R", x.key + ".pub", x.spec}, os.Environ(), strings.NewReader(pw), &out, &errb); code != 0 {
 		x.t.Fatalf("seal: %s", errb.String())
 	}
 }
@@ -206,7 +206,7 @@ func (x *e2e) seal(pw string) {
 // container is the running task's container ID.
 func (x *e2e) container() string {
 	x.t.Helper()
-	d, err := swarm.Find()
+	d, err := swarm.Find(os.Environ())
 	if err != nil {
 		x.t.Fatal(err)
 	}
@@ -332,7 +332,7 @@ password:
 		sh(t, nil, "docker", "kill", old)
 		start := time.Now()
 		for {
-			d, _ := swarm.Find()
+			d, _ := swarm.Find(os.Environ())
 			if cid, err := swarm.RunningContainer(d, x.stack+"_redis"); err == nil && cid != old {
 				if x.redis(first, "ping") == "PONG" {
 					break

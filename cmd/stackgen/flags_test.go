@@ -53,3 +53,65 @@ func TestParseRender(t *testing.T) {
 		t.Fatalf("--help: %v, want errHelp", err)
 	}
 }
+
+// TestRunTakesItsEnvironment: run reads the environment it is given, not the process's: lint's
+// ${VAR} interpolation decides verdicts from it.
+func TestRunTakesItsEnvironment(t *testing.T) {
+	file := "version: \"3.8\"\nservices:\n  a:\n    image: \"redis:${STACKGEN_TEST_TAG}\"\n"
+	for _, tc := range []struct {
+		environ []string
+		gn401   bool
+	}{
+		{[]string{"STACKGEN_TEST_TAG=latest"}, true},
+		{[]string{"STACKGEN_TEST_TAG=6.2"}, false},
+		{[]string{"STACKGEN_TEST_TAG=latest", "STACKGEN_TEST_TAG=6.2"}, false}, // the last one wins
+	} {
+		var out, errb strings.Builder
+		run([]string{"lint", "--enable", "GN401", "-"}, tc.environ, strings.NewReader(file), &out, &errb)
+		if got := strings.Contains(out.String(), "(GN401)"); got != tc.gn401 {
+			t.Errorf("environment %q: GN401 reported %v, want %v\n%s%s", tc.environ, got, tc.gn401, out.String(), errb.String())
+		}
+	}
+}
+
+// TestParseSecretAndDeploy: each subcommand takes its own flags and no other's.
+func TestParseSecretAndDeploy(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		err  string
+	}{
+		{[]string{"seal", "-r", "age1x", "-R", "f", "--generate", "--allow-test-key", "--allow-weak-password", "s.yaml"}, ""},
+		{[]string{"seal", "-i", "k"}, "secret seal: unknown shorthand flag: 'i' in -i"},
+		{[]string{"seal", "--stack", "x"}, "secret seal: unknown flag: --stack"},
+		{[]string{"apply", "-i", "k", "--prune", "--allow-test-key", "--stack", "x", "s.yaml"}, ""},
+		{[]string{"apply", "-o", "f"}, "secret apply: unknown shorthand flag: 'o' in -o"},
+		{[]string{"env", "-i", "k", "-o", "f", "--maxmemory", "1mb"}, ""},
+		{[]string{"env", "--prune"}, "secret env: unknown flag: --prune"},
+		{[]string{"names", "--stack", "x"}, ""},
+		{[]string{"names", "-i", "k"}, "secret names: unknown shorthand flag: 'i' in -i"},
+		{[]string{"rotate"}, `unknown secret subcommand "rotate"`},
+		{nil, "secret: missing subcommand"},
+	} {
+		_, err := parseSecret(tc.args)
+		if tc.err == "" && err != nil || tc.err != "" && (err == nil || !strings.Contains(err.Error(), tc.err)) {
+			t.Errorf("parseSecret(%q) = %v, want %q", tc.args, err, tc.err)
+		}
+	}
+	for _, tc := range []struct {
+		cmd  string
+		args []string
+		err  string
+	}{
+		{"deploy", []string{"-i", "k", "--create-network", "--resolve-image", "never", "--wait", "5s", "--constraint", "a==b"}, ""},
+		{"deploy", []string{"--restart-test"}, "deploy: unknown flag: --restart-test"},
+		{"deploy", []string{"--resolve-image", "sometimes"}, `--resolve-image "sometimes"`},
+		{"verify", []string{"--restart-test", "--wait", "1m", "--stack", "x"}, ""},
+		{"verify", []string{"-i", "k"}, "verify: unknown shorthand flag: 'i' in -i"},
+		{"verify", []string{"--wait", "0s"}, "verify: --wait must be positive"},
+	} {
+		_, err := parseDeploy(tc.cmd, tc.args)
+		if tc.err == "" && err != nil || tc.err != "" && (err == nil || !strings.Contains(err.Error(), tc.err)) {
+			t.Errorf("parseDeploy(%s, %q) = %v, want %q", tc.cmd, tc.args, err, tc.err)
+		}
+	}
+}

@@ -78,10 +78,6 @@ func parseLint(args []string) (lintConfig, error) {
 
 func cmdLint(e *env, args []string) error {
 	c, err := parseLint(args)
-	if errors.Is(err, errHelp) {
-		fmt.Fprint(e.stdout, lintUsage)
-		return nil
-	}
 	if err != nil {
 		return err
 	}
@@ -100,7 +96,7 @@ func cmdLint(e *env, args []string) error {
 		return nil
 	}
 
-	envLookup, err := lintEnv(c.envFiles)
+	envLookup, err := lintEnv(e, c.envFiles)
 	if err != nil {
 		return err
 	}
@@ -210,7 +206,7 @@ func readFile(path string, maxSize int) ([]byte, error) {
 }
 
 // lintEnv resolves ${VAR} from the environment, then --env-file values (KEY=VALUE lines).
-func lintEnv(files []string) (lint.Env, error) {
+func lintEnv(e *env, files []string) (lint.Env, error) {
 	vals := map[string]string{}
 	for _, f := range files {
 		data, err := os.ReadFile(f)
@@ -224,7 +220,7 @@ func lintEnv(files []string) (lint.Env, error) {
 		maps.Copy(vals, got)
 	}
 	return func(name string) (string, bool) {
-		if v, ok := os.LookupEnv(name); ok {
+		if v, ok := e.lookupEnv(name); ok {
 			return v, true
 		}
 		v, ok := vals[name]
@@ -241,12 +237,16 @@ type policies struct {
 }
 
 func (ps *policies) forFile(file string) (*lint.Policy, error) {
+	if file == "<stdin>" {
+		return ps.forDir(".")
+	}
+	return ps.forDir(filepath.Dir(file))
+}
+
+// forDir is the policy of the files in dir.
+func (ps *policies) forDir(dir string) (*lint.Policy, error) {
 	path := ps.explicit
 	if path == "" {
-		dir := "."
-		if file != "<stdin>" {
-			dir = filepath.Dir(file)
-		}
 		path = stacks.FindUp(dir, ".stackgen.yaml")
 	}
 	if p, ok := ps.cache[path]; ok {

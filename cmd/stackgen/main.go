@@ -34,20 +34,36 @@ var (
 )
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+	os.Exit(run(os.Args[1:], os.Environ(), os.Stdin, os.Stdout, os.Stderr))
 }
 
-// env is what a command may touch outside its arguments; tests replace it.
+// env is what a command may touch outside its arguments; tests give their own.
 type env struct {
+	environ        []string // KEY=VALUE, as os.Environ
 	stdin          io.Reader
 	stdout, stderr io.Writer
+}
+
+// lookupEnv is os.LookupEnv over the command's environment; the last assignment of a name wins.
+func (e *env) lookupEnv(name string) (string, bool) {
+	for i := len(e.environ) - 1; i >= 0; i-- {
+		if k, v, ok := strings.Cut(e.environ[i], "="); ok && k == name {
+			return v, true
+		}
+	}
+	return "", false
+}
+
+func (e *env) getenv(name string) string {
+	v, _ := e.lookupEnv(name)
+	return v
 }
 
 // ui is how the vault asks for passphrases: on the controlling terminal, messages on stderr.
 func (e *env) ui() terminalUI { return terminalUI{stderr: e.stderr} }
 
-func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	e := &env{stdin: stdin, stdout: stdout, stderr: stderr}
+func run(args, environ []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	e := &env{environ: environ, stdin: stdin, stdout: stdout, stderr: stderr}
 	err := dispatch(e, args)
 	if err == nil {
 		return 0
@@ -71,11 +87,22 @@ func exitCode(err error, stderr io.Writer) int {
 	return failure.Status(err)
 }
 
-// commands are the top-level commands and their help texts.
-var commands = map[string]string{
-	"render": renderUsage, "secret": secretUsage, "lint": lintUsage, "deploy": deployUsage, "verify": deployUsage,
-	"version": "Usage:\n    stackgen version\n\nPrint stackgen's module version, VCS revision and Go version.\n",
-	"help":    "Usage:\n    stackgen help [COMMAND]\n\nPrint the usage of stackgen or of one command.\n",
+// command is a top-level command: its help text, and what runs it. A command returns errHelp for
+// -h/--help, and dispatch prints its usage.
+type command struct {
+	usage string
+	run   func(e *env, args []string) error // nil for help, which reads this table
+}
+
+var commands = map[string]command{
+	"render": {renderUsage, cmdRender},
+	"secret": {secretUsage, cmdSecret},
+	"lint":   {lintUsage, cmdLint},
+	"deploy": {deployUsage, cmdDeploy},
+	"verify": {deployUsage, cmdVerify},
+	"version": {"Usage:\n    stackgen version\n\nPrint stackgen's module version, VCS revision and Go version.\n",
+		func(e *env, _ []string) error { fmt.Fprintf(e.stdout, "stackgen %s\n", version()); return nil }},
+	"help": {"Usage:\n    stackgen help [COMMAND]\n\nPrint the usage of stackgen or of one command.\n", nil},
 }
 
 func dispatch(e *env, args []string) error {
@@ -83,34 +110,39 @@ func dispatch(e *env, args []string) error {
 		fmt.Fprint(e.stderr, usage)
 		return failf("no command given")
 	}
-	cmd, rest := args[0], args[1:]
-	switch cmd {
-	case "render":
-		return cmdRender(e, rest)
-	case "secret":
-		return cmdSecret(e, rest)
-	case "lint":
-		return cmdLint(e, rest)
-	case "deploy":
-		return cmdDeploy(e, rest)
-	case "verify":
-		return cmdVerify(e, rest)
-	case "version", "--version":
-		fmt.Fprintf(e.stdout, "stackgen %s\n", version())
-		return nil
-	case "help", "-h", "--help":
-		if len(rest) == 0 {
-			fmt.Fprint(e.stdout, usage)
-			return nil
-		}
-		text, ok := commands[rest[0]]
-		if !ok || len(rest) > 1 {
-			return unknown("command", strings.Join(rest, " "), commandNames())
-		}
-		fmt.Fprint(e.stdout, text)
+	name, rest := args[0], args[1:]
+	switch name {
+	case "--version":
+		name = "version"
+	case "-h", "--help":
+		name = "help"
+	}
+	cmd, ok := commands[name]
+	if !ok {
+		return unknown("command", name, commandNames())
+	}
+	if cmd.run == nil {
+		return help(e, rest)
+	}
+	err := cmd.run(e, rest)
+	if errors.Is(err, errHelp) {
+		fmt.Fprint(e.stdout, cmd.usage)
 		return nil
 	}
-	return unknown("command", cmd, commandNames())
+	return err
+}
+
+func help(e *env, args []string) error {
+	if len(args) == 0 {
+		fmt.Fprint(e.stdout, usage)
+		return nil
+	}
+	cmd, ok := commands[args[0]]
+	if !ok || len(args) > 1 {
+		return unknown("command", strings.Join(args, " "), commandNames())
+	}
+	fmt.Fprint(e.stdout, cmd.usage)
+	return nil
 }
 
 func commandNames() []string {

@@ -71,10 +71,6 @@ func collectOverrides(fs *pflag.FlagSet) []generator.Override {
 
 func cmdRender(e *env, args []string) error {
 	c, err := parseRender(args)
-	if errors.Is(err, errHelp) {
-		fmt.Fprint(e.stdout, renderUsage)
-		return nil
-	}
 	if err != nil {
 		return err
 	}
@@ -126,7 +122,7 @@ func (e *env) renderChecked(spec *generator.Spec, sealed []byte, src *stacks.Sou
 		dir = "."
 	}
 	pols := &policies{}
-	pol, err := pols.forFile(filepath.Join(dir, "stack.yml"))
+	pol, err := pols.forDir(dir)
 	if err != nil {
 		return nil, err
 	}

@@ -40,29 +40,12 @@ func parseSecret(args []string) (secretConfig, error) {
 		return c, failf("secret: missing subcommand (seal, apply, env or names)").Hint(`run "stackgen secret --help" for usage`)
 	}
 	c.sub = args[0]
-	fs := newFlags("secret " + c.sub)
-	switch c.sub {
-	case "seal":
-		fs.StringArrayVarP(&c.recipients, "recipient", "r", nil, "")
-		fs.StringArrayVarP(&c.recipFiles, "recipients-file", "R", nil, "")
-		fs.BoolVar(&c.generate, "generate", false, "")
-		fs.BoolVar(&c.allowTestKey, "allow-test-key", false, "")
-		fs.BoolVar(&c.allowWeak, "allow-weak-password", false, "")
-	case "apply", "env", "names":
-		if c.sub != "names" {
-			fs.StringArrayVarP(&c.identities, "identity", "i", nil, "")
-			fs.BoolVar(&c.allowTestKey, "allow-test-key", false, "")
-		}
-		if c.sub == "apply" {
-			fs.BoolVar(&c.prune, "prune", false, "")
-		}
-		if c.sub == "env" {
-			fs.StringVarP(&c.output, "output", "o", "", "")
-		}
-		defineOverrides(fs)
-	default:
+	flags, ok := secretFlags[c.sub]
+	if !ok {
 		return c, unknown("secret subcommand", c.sub, []string{"seal", "apply", "env", "names"})
 	}
+	fs := newFlags("secret " + c.sub)
+	flags(fs, &c)
 	if err := fs.Parse(args[1:]); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
 			return c, errHelp
@@ -73,18 +56,40 @@ func parseSecret(args []string) (secretConfig, error) {
 		return c, failf("secret %s: takes at most one SPEC, got %d", c.sub, fs.NArg()).Hint(`run "stackgen secret --help" for usage`)
 	}
 	c.spec = fs.Arg(0)
-	if c.sub != "seal" {
-		c.overrides = collectOverrides(fs)
-	}
+	c.overrides = collectOverrides(fs)
 	return c, nil
+}
+
+// secretFlags defines each subcommand's flags.
+var secretFlags = map[string]func(fs *pflag.FlagSet, c *secretConfig){
+	"seal": func(fs *pflag.FlagSet, c *secretConfig) {
+		fs.StringArrayVarP(&c.recipients, "recipient", "r", nil, "")
+		fs.StringArrayVarP(&c.recipFiles, "recipients-file", "R", nil, "")
+		fs.BoolVar(&c.generate, "generate", false, "")
+		fs.BoolVar(&c.allowTestKey, "allow-test-key", false, "")
+		fs.BoolVar(&c.allowWeak, "allow-weak-password", false, "")
+	},
+	"apply": func(fs *pflag.FlagSet, c *secretConfig) {
+		identityFlags(fs, &c.identities, &c.allowTestKey)
+		fs.BoolVar(&c.prune, "prune", false, "")
+		defineOverrides(fs)
+	},
+	"env": func(fs *pflag.FlagSet, c *secretConfig) {
+		identityFlags(fs, &c.identities, &c.allowTestKey)
+		fs.StringVarP(&c.output, "output", "o", "", "")
+		defineOverrides(fs)
+	},
+	"names": func(fs *pflag.FlagSet, c *secretConfig) { defineOverrides(fs) },
+}
+
+// identityFlags are -i/--identity and --allow-test-key, for every command that decrypts.
+func identityFlags(fs *pflag.FlagSet, identities *[]string, allowTestKey *bool) {
+	fs.StringArrayVarP(identities, "identity", "i", nil, "")
+	fs.BoolVar(allowTestKey, "allow-test-key", false, "")
 }
 
 func cmdSecret(e *env, args []string) error {
 	c, err := parseSecret(args)
-	if errors.Is(err, errHelp) {
-		fmt.Fprint(e.stdout, secretUsage)
-		return nil
-	}
 	if err != nil {
 		return err
 	}
@@ -170,7 +175,7 @@ func unsealSpec(e *env, c secretConfig) (spec *generator.Spec, sealed, pw []byte
 		return nil, nil, nil, nil, err
 	}
 	pw, err = vault.Decrypt(spec.Password.File, sealed, vault.DecryptOptions{
-		Identities: c.identities, AllowTestKey: c.allowTestKey, Getenv: os.Getenv, UI: e.ui()})
+		Identities: c.identities, AllowTestKey: c.allowTestKey, Getenv: e.getenv, UI: e.ui()})
 	if err != nil {
 		return nil, nil, nil, nil, err
 	}
@@ -183,7 +188,7 @@ func secretApply(e *env, c secretConfig) error {
 		return err
 	}
 	defer clear(pw)
-	d, err := swarm.Find()
+	d, err := swarm.Find(e.environ)
 	if err != nil {
 		return err
 	}

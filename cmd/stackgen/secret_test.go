@@ -122,7 +122,7 @@ func (f *secretFixture) recipient() string {
 // stackgen runs the CLI in-process and returns status, stdout and stderr.
 func stackgen(stdin string, args ...string) (int, string, string) {
 	var out, errb bytes.Buffer
-	code := run(args, strings.NewReader(stdin), &out, &errb)
+	code := run(args, os.Environ(), strings.NewReader(stdin), &out, &errb)
 	return code, out.String(), errb.String()
 }
 
@@ -513,7 +513,7 @@ func TestEnvRefusesWideFiles(t *testing.T) {
 	}
 	defer out.Close()
 	var errb bytes.Buffer
-	if code := run([]string{"secret", "env", "-i", f.key, f.spec}, strings.NewReader(""), out, &errb); code != 2 ||
+	if code := run([]string{"secret", "env", "-i", f.key, f.spec}, os.Environ(), strings.NewReader(""), out, &errb); code != 2 ||
 		!strings.Contains(errb.String(), "standard output is a file with mode 0644") {
 		t.Fatalf("exit %d, %q", code, errb.String())
 	}
