@@ -21,6 +21,7 @@ import (
 	"go.yaml.in/yaml/v4"
 
 	"github.com/webvig/stackgen/generator"
+	"github.com/webvig/stackgen/internal/procscan"
 )
 
 // The runtime conformance test runs the rendered entrypoint, command and healthcheck against a real
@@ -559,111 +560,6 @@ func TestUnauthenticatedBulkLimit(t *testing.T) {
 	}
 }
 
-// argvScan polls /proc/*/cmdline of every process that appears after it starts, as an unprivileged
-// local user could, and records each sighting of needle. Processes older than the scan cannot be the
-// wrapper's and are skipped, which keeps each pass short.
-type argvScan struct {
-	needle    []byte
-	old       map[int]bool
-	stop      chan struct{}
-	done      chan struct{}
-	scans     int
-	ppid      map[int]int
-	argv0     map[int]map[string]bool // what each pid ran, in order of execs seen
-	sightings []string                // "pid N (argv0)", never the argument itself
-}
-
-func startScan(t *testing.T, needle string) *argvScan {
-	t.Helper()
-	s := &argvScan{needle: []byte(needle), old: map[int]bool{}, stop: make(chan struct{}), done: make(chan struct{}),
-		ppid: map[int]int{}, argv0: map[int]map[string]bool{}}
-	for _, pid := range pids(t) {
-		s.old[pid] = true
-	}
-	go func() {
-		defer close(s.done)
-		for {
-			s.pass()
-			select {
-			case <-s.stop:
-				s.pass()
-				return
-			default:
-			}
-		}
-	}()
-	return s
-}
-
-func pids(t *testing.T) []int {
-	ents, err := os.ReadDir("/proc")
-	if err != nil && t != nil {
-		t.Fatal(err)
-	}
-	var out []int
-	for _, e := range ents {
-		if pid, err := strconv.Atoi(e.Name()); err == nil {
-			out = append(out, pid)
-		}
-	}
-	return out
-}
-
-func (s *argvScan) pass() {
-	s.scans++
-	for _, pid := range pids(nil) {
-		if s.old[pid] {
-			continue
-		}
-		dir := "/proc/" + strconv.Itoa(pid)
-		cmdline, err := os.ReadFile(dir + "/cmdline")
-		if err != nil || len(cmdline) == 0 {
-			continue // gone, or a zombie
-		}
-		argv0, _, _ := bytes.Cut(cmdline, []byte{0})
-		if stat, err := os.ReadFile(dir + "/stat"); err == nil {
-			// "pid (comm) state ppid ...": comm may hold spaces and parentheses, so cut at the last ")".
-			if i := bytes.LastIndexByte(stat, ')'); i > 0 {
-				if f := strings.Fields(string(stat[i+1:])); len(f) > 1 {
-					s.ppid[pid], _ = strconv.Atoi(f[1])
-				}
-			}
-		}
-		if s.argv0[pid] == nil {
-			s.argv0[pid] = map[string]bool{}
-		}
-		s.argv0[pid][string(argv0)] = true
-		if bytes.Contains(cmdline, s.needle) {
-			s.sightings = append(s.sightings, fmt.Sprintf("pid %d (%s)", pid, filepath.Base(string(argv0))))
-		}
-	}
-}
-
-func (s *argvScan) finish() {
-	close(s.stop)
-	<-s.done
-}
-
-// tree is the processes descending from root (root included) and what they ran.
-func (s *argvScan) tree(root int) (n int, ran []string) {
-	seen := map[string]bool{}
-	for pid := range s.argv0 {
-		for p, hops := pid, 0; p > 1 && hops < 64; p, hops = s.ppid[p], hops+1 {
-			if p == root {
-				n++
-				for a := range s.argv0[pid] {
-					if b := filepath.Base(a); !seen[b] {
-						seen[b] = true
-						ran = append(ran, b)
-					}
-				}
-				break
-			}
-		}
-	}
-	return n, ran
-}
-
 // pingUntilAnswered dials and sends PING until Redis replies at all (NOAUTH counts).
 func (h *redisHarness) pingUntilAnswered(p *proc) {
 	h.t.Helper()
@@ -682,7 +578,7 @@ func (h *redisHarness) pingUntilAnswered(p *proc) {
 func TestPasswordNeverInArgv(t *testing.T) {
 	t.Run("control", func(t *testing.T) {
 		needle := canary(t)
-		s := startScan(t, needle)
+		s := procscan.Start(procscan.Options{NewOnly: true}, needle)
 		h := newHarness(t, shells(t)[0])
 		cmd := exec.Command("redis-server", "--port", strconv.Itoa(h.port), "--bind", "127.0.0.1",
 			"--dir", h.data, "--set-proc-title", "no", "--requirepass", needle)
@@ -692,9 +588,9 @@ func TestPasswordNeverInArgv(t *testing.T) {
 		defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
 		c := h.waitUp(&proc{cmd: cmd, out: &syncBuffer{}, done: make(chan struct{})})
 		c.conn.Close()
-		s.finish()
-		if len(s.sightings) == 0 {
-			t.Fatalf("the scanner missed a password in redis-server's arguments in %d scans", s.scans)
+		s.Stop()
+		if len(s.Argv) == 0 {
+			t.Fatalf("the scanner missed a password in redis-server's arguments in %d scans", s.Scans)
 		}
 	})
 	for _, sh := range shells(t) {
@@ -707,14 +603,18 @@ func TestPasswordNeverInArgv(t *testing.T) {
 				}
 				h := newHarness(t, sh)
 				h.setSecret(pw)
-				s := startScan(t, needle)
+				s := procscan.Start(procscan.Options{NewOnly: true}, needle)
 				p := h.start()
 				h.pingUntilAnswered(p)
-				s.finish()
-				n, ran := s.tree(p.cmd.Process.Pid)
-				t.Logf("%d scans saw %d processes of the wrapper's tree, running %s", s.scans, n, strings.Join(ran, ", "))
-				if len(s.sightings) > 0 {
-					t.Fatalf("the password is in the arguments of %s", strings.Join(s.sightings, ", "))
+				s.Stop()
+				n, ran := s.Tree(p.cmd.Process.Pid)
+				t.Logf("%d scans saw %d processes of the wrapper's tree, running %s", s.Scans, n, strings.Join(ran, ", "))
+				if len(s.Argv) > 0 {
+					var where []string
+					for _, x := range s.Argv {
+						where = append(where, fmt.Sprintf("pid %d (%s)", x.PID, x.Argv0))
+					}
+					t.Fatalf("the password is in the arguments of %s", strings.Join(where, ", "))
 				}
 				if n == 0 {
 					t.Fatal("the scanner saw no process of the wrapper's tree")

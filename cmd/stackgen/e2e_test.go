@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/webvig/stackgen/internal/procscan"
 	"github.com/webvig/stackgen/swarm"
 )
 
@@ -282,12 +283,12 @@ password:
 	// watched: neither password may appear in any argument list (issue: /proc/PID/cmdline is
 	// world-readable). The environment is reported, not failed on: the health check keeps the
 	// password in redis-cli's REDISCLI_AUTH, which only root can read.
-	control := startScanner("stackgen-scanner-control-marker")
+	control := procscan.Start(procscan.Options{Environ: true}, "stackgen-scanner-control-marker")
 	_ = exec.Command("/bin/sh", "-c", "sleep 0.5", "stackgen-scanner-control-marker").Run()
-	if control.halt(); len(control.argv) == 0 {
-		t.Fatalf("the process scanner did not see a marker in a running process's arguments (%d scans): it could prove nothing", control.scans)
+	if control.Stop(); len(control.Argv) == 0 {
+		t.Fatalf("the process scanner did not see a marker in a running process's arguments (%d scans): it could prove nothing", control.Scans)
 	}
-	scan := startScanner(first, second)
+	scan := procscan.Start(procscan.Options{Environ: true}, first, second)
 
 	// Preflight failures change nothing: a missing network, then the seed's worker-only placement.
 	code, _, errs := x.stackgen(append([]string{"deploy"}, append(x.flags, x.spec)...)...)
@@ -361,7 +362,7 @@ password:
 	if got := x.redis(second, "get", "survivor"); got != "yes" {
 		t.Fatalf("after rotation, GET survivor = %q", got)
 	}
-	scan.finish(t)
+	finishScan(t, scan)
 	x.must("verify", "--constraint", "node.labels."+label+" == true", x.spec)
 
 	// Drift: a port published by hand is a failed check, and verify exits 1. (A dnsrr service can
@@ -400,93 +401,22 @@ password:
 	}
 }
 
-// scanner polls every process's /proc/PID/cmdline and environ for secrets, as a local user's process
-// scanner would (the test runs as root, so it sees every process, containers' included).
-type scanner struct {
-	secrets [][]byte
-	stop    chan struct{}
-	done    chan struct{}
-	scans   int
-	pids    map[string]bool
-	argv    []string       // "PID: cmdline" where a secret was seen
-	environ map[string]int // process name -> scans in which a secret was in its environment
-}
-
-func startScanner(secrets ...string) *scanner {
-	s := &scanner{stop: make(chan struct{}), done: make(chan struct{}), pids: map[string]bool{}, environ: map[string]int{}}
-	for _, x := range secrets {
-		s.secrets = append(s.secrets, []byte(x))
-	}
-	go func() {
-		defer close(s.done)
-		for {
-			select {
-			case <-s.stop:
-				return
-			default:
-			}
-			s.scanOnce()
-		}
-	}()
-	return s
-}
-
-func (s *scanner) holds(data []byte) bool {
-	for _, x := range s.secrets {
-		if bytes.Contains(data, x) {
-			return true
-		}
-	}
-	return false
-}
-
-func (s *scanner) scanOnce() {
-	entries, _ := os.ReadDir("/proc")
-	for _, e := range entries {
-		pid := e.Name()
-		if pid[0] < '0' || pid[0] > '9' {
-			continue
-		}
-		s.pids[pid] = true
-		if cmdline, err := os.ReadFile("/proc/" + pid + "/cmdline"); err == nil && s.holds(cmdline) {
-			s.argv = append(s.argv, pid+": "+strings.ReplaceAll(string(cmdline), "\x00", " "))
-		}
-		if env, err := os.ReadFile("/proc/" + pid + "/environ"); err == nil && s.holds(env) {
-			comm, _ := os.ReadFile("/proc/" + pid + "/comm")
-			s.environ[strings.TrimSpace(string(comm))]++
-		}
-	}
-	s.scans++
-}
-
-// finish stops the scanner, reports what it saw, and fails on any password in an argument list.
-func (s *scanner) finish(t *testing.T) {
+// finishScan stops the process scan, reports what it saw, and fails on any password in an argument
+// list. The environment is reported, not failed on: the health check keeps the password in
+// redis-cli's REDISCLI_AUTH, which only root can read.
+func finishScan(t *testing.T, s *procscan.Scan) {
 	t.Helper()
-	s.halt()
+	s.Stop()
 	t.Logf("process scanner: %d scans, %d processes seen; a password in an argument list %d times, in an environment: %v",
-		s.scans, len(s.pids), len(s.argv), s.environ)
-	if len(s.argv) > 0 {
-		t.Fatalf("a password was in a process's arguments (shown with the password cut):\n%s", strings.Join(cut(s.argv, s.secrets), "\n"))
-	}
-	if s.scans < 100 {
-		t.Fatalf("only %d scans: the scanner did not watch long enough to prove anything", s.scans)
-	}
-}
-
-// halt stops the scanner and waits for its last scan.
-func (s *scanner) halt() {
-	close(s.stop)
-	<-s.done
-}
-
-// cut replaces each secret in lines with [password], so that a failure never prints one.
-func cut(lines []string, secrets [][]byte) []string {
-	out := make([]string, len(lines))
-	for i, l := range lines {
-		for _, x := range secrets {
-			l = strings.ReplaceAll(l, string(x), "[password]")
+		s.Scans, s.PIDs, len(s.Argv), s.Environ)
+	if len(s.Argv) > 0 {
+		var lines []string
+		for _, x := range s.Argv {
+			lines = append(lines, s.Redacted(x))
 		}
-		out[i] = l
+		t.Fatalf("a password was in a process's arguments (shown with the password cut):\n%s", strings.Join(lines, "\n"))
 	}
-	return out
+	if s.Scans < 100 {
+		t.Fatalf("only %d scans: the scanner did not watch long enough to prove anything", s.Scans)
+	}
 }
