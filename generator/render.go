@@ -138,9 +138,9 @@ requirepass "$pw"
 EOF`
 }
 
-// HealthScript authenticates through REDISCLI_AUTH (never argv), sends a read-only PING and compares
+// healthScript authenticates through REDISCLI_AUTH (never argv), sends a read-only PING and compares
 // the reply: redis-cli exits 0 on NOAUTH, so its exit code alone proves nothing.
-func HealthScript() string {
+func healthScript() string {
 	return RedisCLIAuth(SecretTarget) + `[ "$(redis-cli -h 127.0.0.1 -p 6379 ping)" = PONG ]`
 }
 
@@ -276,7 +276,7 @@ func shellQuote(v string) string {
 func Entrypoint() []string { return []string{"/bin/sh", "-c", EntrypointScript(), "--"} }
 
 // HealthTest is the health check's test as Swarm runs it.
-func HealthTest() []string { return []string{"CMD", "/bin/sh", "-c", HealthScript()} }
+func HealthTest() []string { return []string{"CMD", "/bin/sh", "-c", healthScript()} }
 
 // SecretMode is the mount mode of the password secret: readable by root, the wrapper, only.
 const SecretMode = 0o400

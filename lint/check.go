@@ -94,6 +94,6 @@ func Check(files iter.Seq2[File, error], o Options) (res *Result, inputErrs []er
 			return res, inputErrs, err
 		}
 	}
-	SortFindings(res.Findings)
+	sortFindings(res.Findings)
 	return res, inputErrs, nil
 }

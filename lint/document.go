@@ -137,8 +137,6 @@ func shellWords(s string) []string {
 	inWord, quote := false, byte(0)
 	for i := 0; i < len(s); i++ {
 		c := s[i] // bytes, not runes: multi-byte UTF-8 passes through untouched
-		// An if chain, not a tagless switch: Go's coverage profile gives a case's condition no
-		// block, so mutation testing would count these conditions as never run.
 		if quote == 0 && (c == ' ' || c == '\t' || c == '\n') {
 			if inWord {
 				out = append(out, cur.String())

@@ -154,7 +154,6 @@ func RulesMarkdown() string {
 func anchorSlug(s string) string {
 	var b strings.Builder
 	for _, c := range strings.ToLower(s) {
-		// An if chain, not a tagless switch, so that mutation testing sees the conditions run.
 		if c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' {
 			b.WriteRune(c)
 		} else if c == ' ' {

@@ -32,7 +32,7 @@ func FuzzRedisArgs(f *testing.F) {
 				t.Fatalf("word %q longer than its input", w)
 			}
 		}
-		dockerInterpolation(s)
+		_, _ = dockerSubstitute(s, func(string) (string, bool) { return "", false })
 	})
 }
 

@@ -7,9 +7,9 @@ import (
 	"strings"
 )
 
-// ComposeName reports whether a file name looks like a Compose or stack file: *compose*.y*ml,
+// composeName reports whether a file name looks like a Compose or stack file: *compose*.y*ml,
 // *stack*.y*ml or docker-*.y*ml.
-func ComposeName(name string) bool {
+func composeName(name string) bool {
 	lower := strings.ToLower(name)
 	if !strings.HasSuffix(lower, ".yml") && !strings.HasSuffix(lower, ".yaml") {
 		return false
@@ -17,7 +17,7 @@ func ComposeName(name string) bool {
 	return strings.Contains(lower, "compose") || strings.Contains(lower, "stack") || strings.HasPrefix(lower, "docker-")
 }
 
-// Discover lists the files under dir in fsys whose names ComposeName accepts, in lexical order,
+// Discover lists the files under dir in fsys whose names composeName accepts, in lexical order,
 // skipping dot-files (.stackgen.yaml), dot-directories, node_modules and vendor. What the names
 // promise, IsCompose checks on the bytes.
 func Discover(fsys fs.FS, dir string) ([]string, error) {
@@ -32,7 +32,7 @@ func Discover(fsys fs.FS, dir string) ([]string, error) {
 			}
 			return nil
 		}
-		if ComposeName(d.Name()) && !strings.HasPrefix(d.Name(), ".") {
+		if composeName(d.Name()) && !strings.HasPrefix(d.Name(), ".") {
 			out = append(out, p)
 		}
 		return nil

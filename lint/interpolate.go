@@ -81,13 +81,3 @@ func withRequired(sub, sep string, lookup func(string) (string, bool), nonEmpty 
 	}
 	return v, true, nil
 }
-
-// dockerInterpolation reports whether every "$" in s follows Docker's template grammar.
-func dockerInterpolation(s string) bool {
-	for _, g := range dockerTemplate.FindAllStringSubmatch(s, -1) {
-		if g[1] == "" && g[2] == "" && g[3] == "" {
-			return false
-		}
-	}
-	return true
-}

@@ -147,8 +147,8 @@ func (d *Document) lint(pol *Policy, noInline bool) []Finding {
 	return append(found, d.applyIgnores(&found, pol, noInline)...)
 }
 
-// SortFindings orders findings by file, line, column and rule.
-func SortFindings(fs []Finding) {
+// sortFindings orders findings by file, line, column and rule.
+func sortFindings(fs []Finding) {
 	sort.SliceStable(fs, func(i, j int) bool {
 		a, b := fs[i], fs[j]
 		if a.File != b.File {

@@ -72,7 +72,7 @@ func TestComposeNameAndDiscover(t *testing.T) {
 		"docker-compose.yml": true, "Compose.YAML": true, "stack.yml": true, "docker-x.yaml": true,
 		"compose.json": false, "app.yml": false, "mydocker-x.yml": false, "compose.yml.bak": false,
 	} {
-		if got := ComposeName(name); got != want {
+		if got := composeName(name); got != want {
 			t.Errorf("ComposeName(%q) = %v", name, got)
 		}
 	}

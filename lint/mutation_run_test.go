@@ -96,7 +96,7 @@ func TestSortFindings(t *testing.T) {
 		{File: "a", Line: 1, Column: 1, Rule: "A"},
 		{File: "a", Line: 1, Column: 1, Rule: "A", Message: "second"},
 	}
-	SortFindings(fs)
+	sortFindings(fs)
 	var got []string
 	for _, f := range fs {
 		got = append(got, f.File+":"+string(rune('0'+f.Line))+":"+string(rune('0'+f.Column))+":"+f.Rule+f.Message)

@@ -1,7 +1,7 @@
 package lint
 
-// Rules is every rule, sorted by ID. IDs are stable and never reused: a retired rule keeps its ID
-// with a nil Check.
+// Rules is every rule, sorted by ID. IDs are stable and never reused. The SG rules have no Check:
+// they judge the inline ignores, which the runner reads after every other rule has run (ignore.go).
 var Rules = []*Rule{
 	{
 		ID: "GN401", Title: "image without a pinned tag", Severity: Warning,

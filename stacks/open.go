@@ -14,8 +14,8 @@ import (
 	"github.com/webvig/stackgen/generator"
 )
 
-// MaxSealed bounds a sealed password file: a few recipients' stanzas and a short payload.
-const MaxSealed = 1 << 20
+// maxSealed bounds a sealed password file: a few recipients' stanzas and a short payload.
+const maxSealed = 1 << 20
 
 // DefaultPath is where a repository keeps the default spec, relative to its root.
 var DefaultPath = filepath.Join("stacks", filepath.FromSlash(Default))
@@ -72,7 +72,7 @@ func Open(arg string, overrides []generator.Override) (*generator.Spec, *Source,
 		}
 		src = &Source{FS: os.DirFS(dir), Name: base, Show: arg, Dir: dir}
 	}
-	data, err := ReadLimited(src.FS, src.Name, generator.MaxSpecSize)
+	data, err := readLimited(src.FS, src.Name, generator.MaxSpecSize)
 	if err != nil {
 		return nil, nil, failure.Errorf("%s: %s", src.Show, DescribeOpenError(err)).Hint("give the path of a stack spec, or run in a repository with %s", DefaultPath)
 	}
@@ -96,7 +96,7 @@ func (src *Source) SealedPath(spec *generator.Spec) string {
 
 // Sealed reads the sealed password file beside the spec.
 func (src *Source) Sealed(spec *generator.Spec) ([]byte, error) {
-	data, err := ReadLimited(src.FS, path.Join(path.Dir(src.Name), spec.Password.File), MaxSealed)
+	data, err := readLimited(src.FS, path.Join(path.Dir(src.Name), spec.Password.File), maxSealed)
 	if err != nil {
 		return nil, failure.Wrap(spec.Errorf("password.file", "%s: %s", spec.Password.File, DescribeOpenError(err))).
 			Hint("seal a password first: stackgen secret seal %s", src.Show)
@@ -117,8 +117,8 @@ func Load(arg string, overrides []generator.Override) (*generator.Spec, []byte, 
 	return spec, sealed, src, nil
 }
 
-// ReadLimited reads a whole file, refusing one larger than max bytes rather than reading it all.
-func ReadLimited(fsys fs.FS, name string, max int64) ([]byte, error) {
+// readLimited reads a whole file, refusing one larger than max bytes rather than reading it all.
+func readLimited(fsys fs.FS, name string, max int64) ([]byte, error) {
 	f, err := fsys.Open(name)
 	if err != nil {
 		return nil, err

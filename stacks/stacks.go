@@ -12,7 +12,7 @@ var FS embed.FS
 // Default is the spec `stackgen render` uses without an argument.
 const Default = "wheel_analyzer/stack.yaml"
 
-// TestIdentity is the committed, throwaway age identity that decrypts the sample password. stackgen
+// testIdentity is the committed, throwaway age identity that decrypts the sample password. stackgen
 // knows it so that it can refuse to seal a real password to it or to deploy the sample by accident.
 //
 //go:embed testdata/TEST-ONLY-age-identity.txt

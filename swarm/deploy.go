@@ -35,7 +35,7 @@ func Wait(d *Docker, service string, before *Service, timeout time.Duration, pro
 		if err != nil {
 			return err
 		}
-		tasks, _ := Tasks(d, service)
+		tasks, _ := serviceTasks(d, service)
 		running := false
 		state := "waiting for the service"
 		pollErr := ""
@@ -43,7 +43,7 @@ func Wait(d *Docker, service string, before *Service, timeout time.Duration, pro
 			if t.Desired == "Running" || t.Desired == "Ready" {
 				state = "task " + strings.ToLower(firstWord(t.Current))
 				running = running || strings.HasPrefix(t.Current, "Running")
-				if h := TaskHealth(d, t.ID); h != "" {
+				if h := taskHealth(d, t.ID); h != "" {
 					state += ", health " + h
 				}
 			}
@@ -86,7 +86,7 @@ func Wait(d *Docker, service string, before *Service, timeout time.Duration, pro
 // the wait saw, for when the task list no longer shows one.
 func notConverged(d *Docker, service, lastErr string, err error) error {
 	xe := failure.Wrap(err).WithStatus(1)
-	tasks, _ := Tasks(d, service)
+	tasks, _ := serviceTasks(d, service)
 	seen := false
 	for _, t := range tasks {
 		seen = seen || t.Err != ""
@@ -100,8 +100,8 @@ func notConverged(d *Docker, service, lastErr string, err error) error {
 	return xe
 }
 
-// TaskHealth is the health status of a task's container when it runs on this node, else "".
-func TaskHealth(d *Docker, task string) string {
+// taskHealth is the health status of a task's container when it runs on this node, else "".
+func taskHealth(d *Docker, task string) string {
 	cid, err := d.Run(nil, "inspect", "--format", "{{.Status.ContainerStatus.ContainerID}}", task)
 	if cid = strings.TrimSpace(cid); err != nil || cid == "" {
 		return ""

@@ -58,7 +58,7 @@ func runProbe(d *Docker, spec *generator.Spec, sealed []byte, image string) (pro
 	deadline := time.Now().Add(probeTimeout)
 	state := ""
 	for {
-		tasks, err := Tasks(d, name)
+		tasks, err := serviceTasks(d, name)
 		if err != nil {
 			return nil, err
 		}

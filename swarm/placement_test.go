@@ -45,7 +45,7 @@ func TestConstraintHolds(t *testing.T) {
 		{"engine.labels.zone != a", false},
 	}
 	for _, tc := range tests {
-		if got := ConstraintHolds(w, tc.c); got != tc.want {
+		if got := constraintHolds(w, tc.c); got != tc.want {
 			t.Errorf("%q on a worker: %v, want %v", tc.c, got, tc.want)
 		}
 	}
@@ -78,7 +78,7 @@ func TestPlacementFits(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			err := PlacementFits(tc.nodes, seed, pin)
+			err := placementFits(tc.nodes, seed, pin)
 			if tc.want == "" {
 				if err != nil {
 					t.Fatalf("does not fit: %v", err)
@@ -99,7 +99,7 @@ func TestPlacementFits(t *testing.T) {
 			}
 		})
 	}
-	if err := PlacementFits([]Node{node("w", "worker", "active", "ready", nil)}, nil, pin); err != nil {
+	if err := placementFits([]Node{node("w", "worker", "active", "ready", nil)}, nil, pin); err != nil {
 		t.Fatalf("no constraints on a ready node: %v", err)
 	}
 }

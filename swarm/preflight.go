@@ -34,8 +34,8 @@ type Node struct {
 	} `json:"Status"`
 }
 
-// Nodes lists the Swarm's nodes.
-func Nodes(d *Docker) ([]Node, error) {
+// listNodes lists the Swarm's nodes.
+func listNodes(d *Docker) ([]Node, error) {
 	ids, err := d.Run(nil, "node", "ls", "--format", "{{.ID}}")
 	if err != nil {
 		return nil, err
@@ -75,17 +75,17 @@ func Preflight(d *Docker, spec *generator.Spec, o PreflightOptions) (warnings []
 		return nil, failure.Errorf("network %q is %q, not an overlay network of swarm scope", spec.Network, strings.TrimSpace(out)).
 			Hint("remove it and run: docker network create --driver overlay --scope swarm %s", spec.Network)
 	}
-	nodes, err := Nodes(d)
+	nodes, err := listNodes(d)
 	if err != nil {
 		return nil, err
 	}
-	if err := PlacementFits(nodes, spec.Placement.Constraints, "node.labels."+spec.Stack+"."+spec.Service); err != nil {
+	if err := placementFits(nodes, spec.Placement.Constraints, "node.labels."+spec.Stack+"."+spec.Service); err != nil {
 		return nil, err
 	}
 	if o.ResolveImage != "never" {
 		return nil, nil
 	}
-	return imageOnCandidates(d, spec.Image, Candidates(nodes, spec.Placement.Constraints))
+	return imageOnCandidates(d, spec.Image, candidates(nodes, spec.Placement.Constraints))
 }
 
 // imageOnCandidates checks that the image is on the node that will run the task. Docker shows only
@@ -119,8 +119,8 @@ func imageOnCandidates(d *Docker, image string, candidates []Node) ([]string, er
 	return warnings, nil
 }
 
-// Candidates are the ready, active nodes that satisfy every constraint: where the task may run.
-func Candidates(nodes []Node, constraints []string) []Node {
+// candidates are the ready, active nodes that satisfy every constraint: where the task may run.
+func candidates(nodes []Node, constraints []string) []Node {
 	var out []Node
 	for _, n := range nodes {
 		if n.Status.State != "ready" || n.Spec.Availability != "active" {
@@ -128,7 +128,7 @@ func Candidates(nodes []Node, constraints []string) []Node {
 		}
 		fits := true
 		for _, c := range constraints {
-			fits = fits && ConstraintHolds(n, c)
+			fits = fits && constraintHolds(n, c)
 		}
 		if fits {
 			out = append(out, n)
@@ -149,9 +149,9 @@ func EnsureNetwork(d *Docker, name string) (created bool, err error) {
 	return true, nil
 }
 
-// ConstraintHolds evaluates one Swarm placement constraint against a node, as swarmkit does; a
+// constraintHolds evaluates one Swarm placement constraint against a node, as swarmkit does; a
 // constraint that does not parse holds nowhere.
-func ConstraintHolds(n Node, c string) bool {
+func constraintHolds(n Node, c string) bool {
 	parsed, err := constraint.Parse(c)
 	if err != nil {
 		return false
@@ -161,16 +161,16 @@ func ConstraintHolds(n Node, c string) bool {
 		Labels: n.Spec.Labels, EngineLabels: n.Description.Engine.Labels})
 }
 
-// PlacementFits reports whether some ready, active node satisfies every constraint. It is pure: the
+// placementFits reports whether some ready, active node satisfies every constraint. It is pure: the
 // error lists why each node fails, with the fix for each reason; pinLabel is the label constraint a
 // one-node Swarm can use instead of node.role == worker.
-func PlacementFits(nodes []Node, constraints []string, pinLabel string) error {
+func placementFits(nodes []Node, constraints []string, pinLabel string) error {
 	var why []string
 	var unavailable []string // nodes that would fit but are drained, paused or down
 	for _, n := range nodes {
 		var failed []string
 		for _, c := range constraints {
-			if !ConstraintHolds(n, c) {
+			if !constraintHolds(n, c) {
 				failed = append(failed, c)
 			}
 		}

@@ -10,13 +10,13 @@ import (
 
 // Labels on the secrets stackgen creates, so that old generations can be found and pruned.
 const (
-	LabelStack = "com.stackgen.stack"
-	LabelSpec  = "com.stackgen.spec"
-	LabelKind  = "com.stackgen.kind"
+	labelStack = "com.stackgen.stack"
+	labelSpec  = "com.stackgen.spec"
+	labelKind  = "com.stackgen.kind"
 )
 
-// SecretExists asks docker whether a secret of that name exists.
-func SecretExists(d *Docker, name string) (bool, error) {
+// secretExists asks docker whether a secret of that name exists.
+func secretExists(d *Docker, name string) (bool, error) {
 	_, err := d.Run(nil, "secret", "inspect", "--format", "{{.ID}}", name)
 	if err == nil {
 		return true, nil
@@ -50,7 +50,7 @@ func ApplySecrets(d *Docker, spec *generator.Spec, sealed, pw []byte) ([]SecretR
 	}
 	var out []SecretResult
 	for _, w := range wanted {
-		exists, err := SecretExists(d, w.name)
+		exists, err := secretExists(d, w.name)
 		if err != nil {
 			return out, err
 		}
@@ -59,9 +59,9 @@ func ApplySecrets(d *Docker, spec *generator.Spec, sealed, pw []byte) ([]SecretR
 			continue
 		}
 		if _, err := d.Run(w.value, "secret", "create",
-			"--label", LabelStack+"="+spec.Stack,
-			"--label", LabelSpec+"="+spec.File,
-			"--label", LabelKind+"="+w.kind,
+			"--label", labelStack+"="+spec.Stack,
+			"--label", labelSpec+"="+spec.File,
+			"--label", labelKind+"="+w.kind,
 			w.name, "-"); err != nil {
 			return out, err
 		}
@@ -73,7 +73,7 @@ func ApplySecrets(d *Docker, spec *generator.Spec, sealed, pw []byte) ([]SecretR
 // PruneSecrets removes this stack's stackgen secrets that are neither in keep nor used by any
 // service, and returns their names.
 func PruneSecrets(d *Docker, stack string, keep []string) ([]string, error) {
-	out, err := d.Run(nil, "secret", "ls", "--filter", "label="+LabelStack+"="+stack, "--format", "{{.Name}}")
+	out, err := d.Run(nil, "secret", "ls", "--filter", "label="+labelStack+"="+stack, "--format", "{{.Name}}")
 	if err != nil {
 		return nil, err
 	}

@@ -96,8 +96,8 @@ type Task struct {
 	ID, Desired, Current, Err string
 }
 
-// Tasks lists a service's tasks, newest first.
-func Tasks(d *Docker, service string) ([]Task, error) {
+// serviceTasks lists a service's tasks, newest first.
+func serviceTasks(d *Docker, service string) ([]Task, error) {
 	out, err := d.Run(nil, "service", "ps", "--no-trunc", "--format", "{{.ID}}\t{{.DesiredState}}\t{{.CurrentState}}\t{{.Error}}", service)
 	if err != nil {
 		return nil, err

@@ -19,9 +19,9 @@ func FuzzUnseal(f *testing.F) {
 	f.Add(sample)
 	f.Add([]byte("age-encryption.org/v1\n-> X25519 abc\n--- def\n"))
 	f.Add([]byte("-----BEGIN AGE ENCRYPTED FILE-----\n-----END AGE ENCRYPTED FILE-----\n"))
-	ids := []age.Identity{TestIdentity()}
+	ids := []age.Identity{testIdentity()}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		pw, err := Unseal("p.age", data, ids)
+		pw, err := unseal("p.age", data, ids)
 		if err != nil {
 			if !strings.HasPrefix(err.Error(), "p.age") {
 				t.Fatalf("error does not name the file: %v", err)
@@ -29,7 +29,7 @@ func FuzzUnseal(f *testing.F) {
 			return
 		}
 		if err := CheckPassword(pw); err == nil {
-			usable := len(pw) > 0 && len(pw) <= MaxPassword && utf8.Valid(pw) &&
+			usable := len(pw) > 0 && len(pw) <= maxPassword && utf8.Valid(pw) &&
 				!bytes.ContainsAny(pw, "\x00\r\n")
 			if !usable {
 				t.Fatalf("CheckPassword accepted an unusable password of %d bytes", len(pw))
@@ -55,8 +55,8 @@ func FuzzSealedTampered(f *testing.F) {
 	f.Add([]byte("a password that must not leak"), uint16(200), []byte("AAAA"))
 	f.Add([]byte("--leading dashes"), uint16(0), []byte{})
 	f.Add([]byte("line\nbreak inside"), uint16(0), []byte{})
-	recipient := TestIdentity().(*age.X25519Identity).Recipient()
-	ids := []age.Identity{TestIdentity()}
+	recipient := testIdentity().(*age.X25519Identity).Recipient()
+	ids := []age.Identity{testIdentity()}
 	f.Fuzz(func(t *testing.T, pw []byte, at uint16, patch []byte) {
 		if len(pw) == 0 || len(pw) > 1024 {
 			return
@@ -70,7 +70,7 @@ func FuzzSealedTampered(f *testing.F) {
 		leaks := func(msg string) bool {
 			return len(pw) >= 6 && !strings.Contains(messages, string(pw)) && strings.Contains(msg, string(pw))
 		}
-		got, err := Unseal("p.age", tampered, ids)
+		got, err := unseal("p.age", tampered, ids)
 		if err != nil {
 			if leaks(err.Error()) {
 				t.Fatalf("the unseal error holds the password: %v", err)

@@ -18,8 +18,8 @@ import (
 	"github.com/webvig/stackgen/stacks"
 )
 
-// ParseRecipient reads one recipient: age X25519, post-quantum hybrid, plugin, or an SSH public key.
-func ParseRecipient(s string, ui UI) (age.Recipient, error) {
+// parseRecipient reads one recipient: age X25519, post-quantum hybrid, plugin, or an SSH public key.
+func parseRecipient(s string, ui UI) (age.Recipient, error) {
 	s = strings.TrimSpace(s)
 	switch {
 	case strings.HasPrefix(s, "ssh-"):
@@ -40,8 +40,8 @@ func ParseRecipient(s string, ui UI) (age.Recipient, error) {
 	return nil, errors.New("unknown recipient type (want age1, age1pq1, ssh-ed25519 or ssh-rsa)")
 }
 
-// ParseRecipientsFile reads one recipient per line; blank lines and # comments are skipped.
-func ParseRecipientsFile(name string, data []byte, ui UI) ([]age.Recipient, error) {
+// parseRecipientsFile reads one recipient per line; blank lines and # comments are skipped.
+func parseRecipientsFile(name string, data []byte, ui UI) ([]age.Recipient, error) {
 	var out []age.Recipient
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	for n := 1; sc.Scan(); n++ {
@@ -49,7 +49,7 @@ func ParseRecipientsFile(name string, data []byte, ui UI) ([]age.Recipient, erro
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
-		r, err := ParseRecipient(line, ui)
+		r, err := parseRecipient(line, ui)
 		if err != nil {
 			return nil, fmt.Errorf("%s:%d: %w", name, n, err)
 		}
@@ -94,7 +94,7 @@ func Recipients(o RecipientOptions) ([]age.Recipient, error) {
 			return nil, failure.Errorf("%s: %s is the committed test key; a password sealed to it is public", from, test).
 				Hint("seal to your team's keys; --allow-test-key is for test Swarms only")
 		}
-		r, err := ParseRecipient(l, o.UI)
+		r, err := parseRecipient(l, o.UI)
 		if err != nil {
 			return nil, failure.Errorf("%s: %q: %w", from, l, err)
 		}
@@ -105,7 +105,7 @@ func Recipients(o RecipientOptions) ([]age.Recipient, error) {
 			return nil, failure.Errorf("%s lists the committed test key %s; a password sealed to it is public", f.Name, test).
 				Hint("seal to your team's keys; --allow-test-key is for test Swarms only")
 		}
-		rs, err := ParseRecipientsFile(f.Name, f.Data, o.UI)
+		rs, err := parseRecipientsFile(f.Name, f.Data, o.UI)
 		if err != nil {
 			return nil, failure.Wrap(err)
 		}
@@ -123,10 +123,10 @@ type IdentitySource struct {
 	Path, From string
 }
 
-// IdentitySources lists where keys come from: -i flags, else the first of $STACKGEN_AGE_KEY_FILE and
+// identitySources lists where keys come from: -i flags, else the first of $STACKGEN_AGE_KEY_FILE and
 // $SOPS_AGE_KEY_FILE that is set, else $XDG_CONFIG_HOME/stackgen/age/keys.txt (~/.config/...) when it
 // exists. tried says what was looked at, for an error that finds none.
-func IdentitySources(flags []string, getenv func(string) string) (chosen []IdentitySource, tried []string) {
+func identitySources(flags []string, getenv func(string) string) (chosen []IdentitySource, tried []string) {
 	if len(flags) > 0 {
 		for _, f := range flags {
 			chosen = append(chosen, IdentitySource{f, "-i/--identity"})
@@ -155,8 +155,8 @@ func IdentitySources(flags []string, getenv func(string) string) (chosen []Ident
 	return nil, tried
 }
 
-// LoadIdentities reads identity files. It warns about key files that others can read.
-func LoadIdentities(sources []IdentitySource, ui UI) ([]age.Identity, error) {
+// loadIdentities reads identity files. It warns about key files that others can read.
+func loadIdentities(sources []IdentitySource, ui UI) ([]age.Identity, error) {
 	var ids []age.Identity
 	for _, src := range sources {
 		st, err := os.Stat(src.Path)
@@ -173,7 +173,7 @@ func LoadIdentities(sources []IdentitySource, ui UI) ([]age.Identity, error) {
 		if err != nil {
 			return nil, failure.Errorf("identity %s: %s", src.Path, stacks.DescribeOpenError(err))
 		}
-		got, err := ParseIdentityFile(src.Path, data, ui)
+		got, err := parseIdentityFile(src.Path, data, ui)
 		if err != nil {
 			return nil, failure.Wrap(err)
 		}
@@ -182,10 +182,10 @@ func LoadIdentities(sources []IdentitySource, ui UI) ([]age.Identity, error) {
 	return ids, nil
 }
 
-// ParseIdentityFile accepts what age's own CLI accepts: native and post-quantum keys, plugin
+// parseIdentityFile accepts what age's own CLI accepts: native and post-quantum keys, plugin
 // identities, SSH private keys (asking for the passphrase of an encrypted one only when it is needed)
 // and passphrase-encrypted age identity files.
-func ParseIdentityFile(name string, data []byte, ui UI) ([]age.Identity, error) {
+func parseIdentityFile(name string, data []byte, ui UI) ([]age.Identity, error) {
 	trimmed := bytes.TrimSpace(data)
 	switch {
 	case bytes.HasPrefix(trimmed, []byte("-----BEGIN AGE ENCRYPTED FILE-----")) || bytes.HasPrefix(data, []byte("age-encryption.org/")):
@@ -197,11 +197,11 @@ func ParseIdentityFile(name string, data []byte, ui UI) ([]age.Identity, error) 
 		if err != nil {
 			return nil, err
 		}
-		inner, err := Unseal(name, data, []age.Identity{id})
+		inner, err := unseal(name, data, []age.Identity{id})
 		if err != nil {
 			return nil, fmt.Errorf("identity %s: wrong passphrase or corrupt file", name)
 		}
-		return ParseIdentityFile(name, inner, ui)
+		return parseIdentityFile(name, inner, ui)
 	case bytes.HasPrefix(trimmed, []byte("-----BEGIN")):
 		return parseSSHIdentity(name, trimmed, ui)
 	}

@@ -14,27 +14,25 @@ import (
 )
 
 const (
-	// MaxPassword is the longest password anyone could log in with: Redis refuses an unauthenticated
+	// maxPassword is the longest password anyone could log in with: Redis refuses an unauthenticated
 	// request whose bulk argument is longer than 16 KiB ("ERR Protocol error: unauthenticated bulk
 	// length", src/networking.c), and AUTH is unauthenticated by definition. The generator's runtime
 	// tests measure the boundary on the real redis-server.
-	MaxPassword = generator.MaxPasswordBytes
-	// MinPassword is the fewest characters seal accepts without --allow-weak-password.
-	MinPassword = 16
+	maxPassword = generator.MaxPasswordBytes
+	// minPassword is the fewest characters seal accepts without --allow-weak-password.
+	minPassword = 16
 )
 
 // CheckPassword refuses what Redis or the wrapper cannot use. Messages never quote the password.
-//
-// A leading "--" is accepted: it was refused while the wrapper passed the password in redis-server's
-// argv, where Redis 6.2 reads "--x" as the next option's name (src/server.c, main). The wrapper now
-// writes it on stdin in config-file syntax (src/config.c, loadServerConfig), where it is an ordinary
-// quoted value; generator's runtime tests start Redis with such a password.
+// A leading "--" is fine: the wrapper writes the password on redis-server's stdin in config-file
+// syntax (src/config.c, loadServerConfig), where it is an ordinary quoted value, never in argv, where
+// Redis 6.2 would read "--x" as an option's name (src/server.c, main).
 func CheckPassword(pw []byte) error {
 	switch {
 	case len(pw) == 0:
 		return errors.New("the password is empty; Redis would start without authentication")
-	case len(pw) > MaxPassword:
-		return fmt.Errorf("the password is %d bytes; Redis refuses an AUTH longer than %d bytes before login, so nothing could connect", len(pw), MaxPassword)
+	case len(pw) > maxPassword:
+		return fmt.Errorf("the password is %d bytes; Redis refuses an AUTH longer than %d bytes before login, so nothing could connect", len(pw), maxPassword)
 	case bytes.IndexByte(pw, 0) >= 0:
 		return errors.New("the password contains a NUL byte")
 	case bytes.ContainsAny(pw, "\r\n"):
@@ -47,8 +45,8 @@ func CheckPassword(pw []byte) error {
 
 // CheckStrength refuses a password shorter than MinPassword characters unless allowWeak.
 func CheckStrength(pw []byte, allowWeak bool) error {
-	if n := utf8.RuneCount(pw); n < MinPassword && !allowWeak {
-		return failure.Errorf("the password has %d characters; the minimum is %d", n, MinPassword).
+	if n := utf8.RuneCount(pw); n < minPassword && !allowWeak {
+		return failure.Errorf("the password has %d characters; the minimum is %d", n, minPassword).
 			Hint("use --generate for 43 random characters, or --allow-weak-password to seal it anyway")
 	}
 	return nil
@@ -76,7 +74,7 @@ func ReadPassword(r io.Reader) ([]byte, error) {
 	}
 	if len(pw) > maxRead {
 		clear(pw)
-		return nil, fmt.Errorf("the password on stdin is longer than %d bytes; Redis accepts at most %d", maxRead, MaxPassword)
+		return nil, fmt.Errorf("the password on stdin is longer than %d bytes; Redis accepts at most %d", maxRead, maxPassword)
 	}
 	return bytes.TrimSuffix(pw, []byte("\n")), nil
 }

@@ -19,7 +19,7 @@ import (
 // and a malformed age1 string gets age's own X25519 error.
 func TestParseRecipientKinds(t *testing.T) {
 	ui := &scriptedUI{}
-	r, err := ParseRecipient(plugin.EncodeRecipient("example", []byte{1, 2, 3}), ui)
+	r, err := parseRecipient(plugin.EncodeRecipient("example", []byte{1, 2, 3}), ui)
 	if err != nil {
 		t.Fatalf("plugin recipient: %v", err)
 	}
@@ -27,7 +27,7 @@ func TestParseRecipientKinds(t *testing.T) {
 		t.Fatalf("plugin recipient parsed as %T", r)
 	}
 	_, want := age.ParseX25519Recipient("age1nope")
-	if _, err := ParseRecipient("age1nope", ui); err == nil || err.Error() != want.Error() {
+	if _, err := parseRecipient("age1nope", ui); err == nil || err.Error() != want.Error() {
 		t.Fatalf("age1nope: error %v, want %v", err, want)
 	}
 }
@@ -44,15 +44,15 @@ func TestIdentitySourcesHome(t *testing.T) {
 		t.Fatal(err)
 	}
 	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
-	got, _ := IdentitySources(nil, env(map[string]string{"HOME": home}))
+	got, _ := identitySources(nil, env(map[string]string{"HOME": home}))
 	if len(got) != 1 || got[0] != (IdentitySource{keys, "default"}) {
 		t.Fatalf("HOME only: %v", got)
 	}
-	got, tried := IdentitySources(nil, env(map[string]string{"HOME": home, "XDG_CONFIG_HOME": xdg}))
+	got, tried := identitySources(nil, env(map[string]string{"HOME": home, "XDG_CONFIG_HOME": xdg}))
 	if len(got) != 0 || len(tried) != 3 || tried[2] != filepath.Join(xdg, "stackgen", "age", "keys.txt")+" (not found)" {
 		t.Fatalf("XDG set, key only under HOME: %v %q", got, tried)
 	}
-	if got, tried := IdentitySources(nil, env(map[string]string{})); len(got) != 0 || len(tried) != 2 {
+	if got, tried := identitySources(nil, env(map[string]string{})); len(got) != 0 || len(tried) != 2 {
 		t.Fatalf("neither HOME nor XDG: %v %q", got, tried)
 	}
 }
@@ -62,22 +62,22 @@ func TestIdentitySourcesHome(t *testing.T) {
 func TestParseIdentityFileLines(t *testing.T) {
 	ui := &scriptedUI{}
 	x, _ := age.GenerateX25519Identity()
-	_, err := ParseIdentityFile("k.txt", []byte("# keys\n\n"+x.String()+"\nAGE-SECRET-KEY-1BAD\n"), ui)
+	_, err := parseIdentityFile("k.txt", []byte("# keys\n\n"+x.String()+"\nAGE-SECRET-KEY-1BAD\n"), ui)
 	if err == nil || err.Error() != "identity k.txt:4: not an age identity (AGE-SECRET-KEY-1..., AGE-SECRET-KEY-PQ-1..., AGE-PLUGIN-...)" {
 		t.Fatalf("bad line 4: %v", err)
 	}
-	ids, err := ParseIdentityFile("k.txt", []byte("# a plugin key\n"+plugin.EncodeIdentity("example", []byte{1, 2, 3})+"\n"+x.String()+"\n"), ui)
+	ids, err := parseIdentityFile("k.txt", []byte("# a plugin key\n"+plugin.EncodeIdentity("example", []byte{1, 2, 3})+"\n"+x.String()+"\n"), ui)
 	if err != nil || len(ids) != 2 {
 		t.Fatalf("plugin and native identity: %d, %v", len(ids), err)
 	}
 	if _, ok := ids[0].(*plugin.Identity); !ok {
 		t.Fatalf("plugin identity parsed as %T", ids[0])
 	}
-	_, err = ParseIdentityFile("k.txt", []byte("\nAGE-PLUGIN-NOPE\n"), ui)
+	_, err = parseIdentityFile("k.txt", []byte("\nAGE-PLUGIN-NOPE\n"), ui)
 	if err == nil || !strings.HasPrefix(err.Error(), "identity k.txt:2: ") {
 		t.Fatalf("malformed plugin identity: %v", err)
 	}
-	if _, err := ParseIdentityFile("k.txt", []byte("# nothing\n"), ui); err == nil || err.Error() != "identity k.txt: no keys in the file" {
+	if _, err := parseIdentityFile("k.txt", []byte("# nothing\n"), ui); err == nil || err.Error() != "identity k.txt: no keys in the file" {
 		t.Fatalf("empty: %v", err)
 	}
 }
@@ -99,7 +99,7 @@ func TestEncryptedSSHIdentity(t *testing.T) {
 	if err := os.WriteFile(key, pem.EncodeToMemory(block), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	r, err := ParseRecipient(string(ssh.MarshalAuthorizedKey(sp)), &scriptedUI{})
+	r, err := parseRecipient(string(ssh.MarshalAuthorizedKey(sp)), &scriptedUI{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,7 +121,7 @@ func TestEncryptedSSHIdentity(t *testing.T) {
 		t.Fatal("a wrong SSH passphrase decrypted")
 	}
 	// A key that is not SSH at all says so.
-	if _, err := ParseIdentityFile(key, []byte("-----BEGIN OPENSSH PRIVATE KEY-----\nAAAA\n-----END OPENSSH PRIVATE KEY-----\n"), ui); err == nil ||
+	if _, err := parseIdentityFile(key, []byte("-----BEGIN OPENSSH PRIVATE KEY-----\nAAAA\n-----END OPENSSH PRIVATE KEY-----\n"), ui); err == nil ||
 		!strings.HasPrefix(err.Error(), "identity "+key+": not a usable SSH private key: ") {
 		t.Fatalf("garbage SSH key: %v", err)
 	}

@@ -32,11 +32,11 @@ type UI interface {
 
 // TestRecipient is the public key of the committed test identity.
 func TestRecipient() string {
-	return TestIdentity().(*age.X25519Identity).Recipient().String()
+	return testIdentity().(*age.X25519Identity).Recipient().String()
 }
 
-// TestIdentity is the committed, throwaway identity that decrypts the sample password.
-func TestIdentity() age.Identity {
+// testIdentity is the committed, throwaway identity that decrypts the sample password.
+func testIdentity() age.Identity {
 	ids, err := age.ParseIdentities(strings.NewReader(stacks.TestIdentity))
 	if err != nil || len(ids) != 1 {
 		panic("stacks: the embedded test identity does not parse")
@@ -71,9 +71,9 @@ func Seal(pw []byte, recipients []age.Recipient) ([]byte, error) {
 // errNoMatch marks a file that none of the given keys can open.
 var errNoMatch = errors.New("no identity matched")
 
-// Unseal decrypts an armored or binary age file. Errors name the file and say what is wrong with it,
+// unseal decrypts an armored or binary age file. Errors name the file and say what is wrong with it,
 // never what it holds.
-func Unseal(name string, sealed []byte, ids []age.Identity) ([]byte, error) {
+func unseal(name string, sealed []byte, ids []age.Identity) ([]byte, error) {
 	var r io.Reader = bytes.NewReader(sealed)
 	trimmed := bytes.TrimLeft(sealed, " \t\r\n")
 	switch {
@@ -109,7 +109,7 @@ type DecryptOptions struct {
 // Decrypt finds the keys, decrypts the password file name (its bytes are sealed) and checks the
 // result. The caller clears the returned password.
 func Decrypt(name string, sealed []byte, o DecryptOptions) ([]byte, error) {
-	if pw, err := Unseal(name, sealed, []age.Identity{TestIdentity()}); err == nil {
+	if pw, err := unseal(name, sealed, []age.Identity{testIdentity()}); err == nil {
 		if !o.AllowTestKey {
 			clear(pw)
 			return nil, failure.Errorf("%s is sealed to the committed test key; its password is public", name).
@@ -118,16 +118,16 @@ func Decrypt(name string, sealed []byte, o DecryptOptions) ([]byte, error) {
 		}
 		return checked(name, pw)
 	}
-	sources, tried := IdentitySources(o.Identities, o.Getenv)
+	sources, tried := identitySources(o.Identities, o.Getenv)
 	if len(sources) == 0 {
 		return nil, failure.Errorf("no age identity to decrypt %s; tried %s", name, strings.Join(tried, ", ")).
 			Hint("give -i/--identity FILE, or set STACKGEN_AGE_KEY_FILE")
 	}
-	ids, err := LoadIdentities(sources, o.UI)
+	ids, err := loadIdentities(sources, o.UI)
 	if err != nil {
 		return nil, err
 	}
-	pw, err := Unseal(name, sealed, ids)
+	pw, err := unseal(name, sealed, ids)
 	if err != nil {
 		var paths []string
 		for _, s := range sources {

@@ -43,8 +43,8 @@ func TestCheckPassword(t *testing.T) {
 	}{
 		{"ordinary", "correct horse battery staple", ""},
 		{"one byte", "x", ""}, // length is CheckStrength's business
-		{"exactly the limit", strings.Repeat("a", MaxPassword), ""},
-		{"one over the limit", strings.Repeat("a", MaxPassword+1), "the password is 16385 bytes; Redis refuses an AUTH longer than 16384 bytes"},
+		{"exactly the limit", strings.Repeat("a", maxPassword), ""},
+		{"one over the limit", strings.Repeat("a", maxPassword+1), "the password is 16385 bytes; Redis refuses an AUTH longer than 16384 bytes"},
 		{"empty", "", "the password is empty"},
 		{"NUL", "abc\x00def", "NUL"},
 		{"LF", "abc\ndef", "line break"},
@@ -158,29 +158,29 @@ func TestRecipients(t *testing.T) {
 func TestIdentitySources(t *testing.T) {
 	dir := t.TempDir()
 	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
-	got, tried := IdentitySources([]string{"a", "b"}, env(map[string]string{"STACKGEN_AGE_KEY_FILE": "x"}))
+	got, tried := identitySources([]string{"a", "b"}, env(map[string]string{"STACKGEN_AGE_KEY_FILE": "x"}))
 	if len(got) != 2 || got[0] != (IdentitySource{"a", "-i/--identity"}) || tried != nil {
 		t.Fatalf("flags: %v %v", got, tried)
 	}
-	got, _ = IdentitySources(nil, env(map[string]string{"STACKGEN_AGE_KEY_FILE": "s", "SOPS_AGE_KEY_FILE": "o"}))
+	got, _ = identitySources(nil, env(map[string]string{"STACKGEN_AGE_KEY_FILE": "s", "SOPS_AGE_KEY_FILE": "o"}))
 	if len(got) != 1 || got[0] != (IdentitySource{"s", "$STACKGEN_AGE_KEY_FILE"}) {
 		t.Fatalf("STACKGEN_AGE_KEY_FILE first: %v", got)
 	}
-	got, _ = IdentitySources(nil, env(map[string]string{"SOPS_AGE_KEY_FILE": "o"}))
+	got, _ = identitySources(nil, env(map[string]string{"SOPS_AGE_KEY_FILE": "o"}))
 	if len(got) != 1 || got[0] != (IdentitySource{"o", "$SOPS_AGE_KEY_FILE"}) {
 		t.Fatalf("SOPS_AGE_KEY_FILE: %v", got)
 	}
-	got, tried = IdentitySources(nil, env(map[string]string{"XDG_CONFIG_HOME": dir}))
+	got, tried = identitySources(nil, env(map[string]string{"XDG_CONFIG_HOME": dir}))
 	keys := filepath.Join(dir, "stackgen", "age", "keys.txt")
 	if len(got) != 0 || strings.Join(tried, ", ") != "$STACKGEN_AGE_KEY_FILE (unset), $SOPS_AGE_KEY_FILE (unset), "+keys+" (not found)" {
 		t.Fatalf("nothing: %v %q", got, tried)
 	}
 	os.MkdirAll(filepath.Dir(keys), 0o700)
 	os.WriteFile(keys, []byte("x"), 0o600)
-	if got, _ = IdentitySources(nil, env(map[string]string{"XDG_CONFIG_HOME": dir})); len(got) != 1 || got[0].Path != keys {
+	if got, _ = identitySources(nil, env(map[string]string{"XDG_CONFIG_HOME": dir})); len(got) != 1 || got[0].Path != keys {
 		t.Fatalf("XDG: %v", got)
 	}
-	if got, _ = IdentitySources(nil, env(map[string]string{"HOME": filepath.Dir(dir)})); len(got) != 0 {
+	if got, _ = identitySources(nil, env(map[string]string{"HOME": filepath.Dir(dir)})); len(got) != 0 {
 		t.Fatalf("HOME without .config/stackgen: %v", got)
 	}
 }
@@ -197,8 +197,8 @@ func TestDecrypt(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	testSealed, _ := Seal([]byte(pw), []age.Recipient{TestIdentity().(*age.X25519Identity).Recipient()})
-	tooLong, _ := Seal([]byte(strings.Repeat("a", MaxPassword+1)), []age.Recipient{x.Recipient()})
+	testSealed, _ := Seal([]byte(pw), []age.Recipient{testIdentity().(*age.X25519Identity).Recipient()})
+	tooLong, _ := Seal([]byte(strings.Repeat("a", maxPassword+1)), []age.Recipient{x.Recipient()})
 	noEnv := func(string) string { return "" }
 	tests := []struct {
 		name   string
