@@ -2,8 +2,6 @@ package stacks
 
 import (
 	"errors"
-	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -12,6 +10,7 @@ import (
 
 	"github.com/webvig/stackgen/failure"
 	"github.com/webvig/stackgen/generator"
+	"github.com/webvig/stackgen/internal/readfile"
 )
 
 // maxSealed bounds a sealed password file: a few recipients' stanzas and a short payload.
@@ -22,11 +21,55 @@ var DefaultPath = filepath.Join("stacks", filepath.FromSlash(Default))
 
 // Source is where a spec was read from: the embedded default or a directory on disk.
 type Source struct {
-	FS       fs.FS
-	Name     string // the spec's name inside FS
+	Name     string // the spec's file name in Dir, or its name in FS when embedded
 	Show     string // the name in messages
 	Dir      string // the spec's directory on disk, "" when embedded
+	Root     string // the repository the spec belongs to (Root(Dir), else Dir); files it reads stay inside
 	Embedded bool   // no SPEC was given and no repository spec was found
+}
+
+// Root is the repository root at or above dir: the nearest directory holding .git (a directory, or
+// a file in a worktree); "" when there is none.
+func Root(dir string) string {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return ""
+	}
+	for cur := abs; ; cur = filepath.Dir(cur) {
+		if _, err := os.Lstat(filepath.Join(cur, ".git")); err == nil {
+			return cur
+		}
+		if filepath.Dir(cur) == cur {
+			return ""
+		}
+	}
+}
+
+// within reports whether path, once every symlink is followed, is root or below it (root's own links
+// followed too). A path that does not exist yet is judged by its parent directory.
+func within(root, path string) (real string, ok bool) {
+	realRoot, err := filepath.EvalSymlinks(root)
+	if err == nil {
+		realRoot, err = filepath.Abs(realRoot)
+	}
+	if err == nil {
+		path, err = filepath.Abs(path)
+	}
+	if err != nil {
+		return "", false
+	}
+	real, err = filepath.EvalSymlinks(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		var dir string
+		if dir, err = filepath.EvalSymlinks(filepath.Dir(path)); err == nil {
+			real = filepath.Join(dir, filepath.Base(path))
+		}
+	}
+	if err != nil {
+		return "", false
+	}
+	rel, err := filepath.Rel(realRoot, real)
+	return real, err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }
 
 // FindUp looks for the file rel in dir and each of its parents and returns the first found as a path
@@ -64,17 +107,24 @@ func Resolve(arg string) string {
 // Open reads the spec that Resolve(arg) names (the embedded default when it names none) and applies
 // the overrides. Every error names the file.
 func Open(arg string, overrides []generator.Override) (*generator.Spec, *Source, error) {
-	src := &Source{FS: FS, Name: Default, Show: "stacks/" + Default, Embedded: true}
+	src := &Source{Name: Default, Show: "stacks/" + Default, Embedded: true}
 	if arg = Resolve(arg); arg != "" {
 		dir, base := filepath.Split(arg)
 		if dir == "" {
 			dir = "."
 		}
-		src = &Source{FS: os.DirFS(dir), Name: base, Show: arg, Dir: dir}
+		src = &Source{Name: base, Show: arg, Dir: dir, Root: Root(dir)}
+		if src.Root == "" {
+			src.Root = dir
+		}
+		if real, ok := within(src.Root, dir); !ok && real != "" {
+			return nil, nil, failure.Errorf("%s: the spec's directory resolves to %s, outside its repository %s", src.Show, real, src.Root).
+				Hint("keep the spec and its sealed password in the repository, not behind a symbolic link out of it")
+		}
 	}
-	data, err := readLimited(src.FS, src.Name, generator.MaxSpecSize)
+	data, err := src.read(src.Name, generator.MaxSpecSize)
 	if err != nil {
-		return nil, nil, failure.Errorf("%s: %s", src.Show, DescribeOpenError(err)).Hint("give the path of a stack spec, or run in a repository with %s", DefaultPath)
+		return nil, nil, failure.Errorf("%s: %s", src.Show, readfile.Describe(err)).Hint("give the path of a stack spec, or run in a repository with %s", DefaultPath)
 	}
 	spec, err := generator.ParseSpec(src.Show, data)
 	if err != nil {
@@ -89,16 +139,38 @@ func Open(arg string, overrides []generator.Override) (*generator.Spec, *Source,
 	return spec, src, nil
 }
 
-// SealedPath is the password file's path on disk (for seal to write), beside the spec.
-func (src *Source) SealedPath(spec *generator.Spec) string {
-	return filepath.Join(src.Dir, filepath.FromSlash(spec.Password.File))
+// SealedPath is the password file's path on disk (for seal to write), beside the spec. It is an
+// error when the path leads out of the spec's repository through a symbolic link.
+func (src *Source) SealedPath(spec *generator.Spec) (string, error) {
+	p := filepath.Join(src.Dir, filepath.FromSlash(spec.Password.File))
+	if real, ok := within(src.Root, p); !ok {
+		return "", spec.Errorf("password.file", "%s resolves to %s, outside the spec's repository %s; keep the sealed password in the repository",
+			spec.Password.File, orUnresolved(real), src.Root)
+	}
+	return p, nil
+}
+
+func orUnresolved(real string) string {
+	if real == "" {
+		return "a path that cannot be resolved"
+	}
+	return real
 }
 
 // Sealed reads the sealed password file beside the spec.
 func (src *Source) Sealed(spec *generator.Spec) ([]byte, error) {
-	data, err := readLimited(src.FS, path.Join(path.Dir(src.Name), spec.Password.File), maxSealed)
+	name := path.Join(path.Dir(src.Name), spec.Password.File)
+	if !src.Embedded {
+		p := filepath.Join(src.Dir, filepath.FromSlash(spec.Password.File))
+		if _, err := os.Lstat(p); err == nil {
+			if _, err := src.SealedPath(spec); err != nil {
+				return nil, err
+			}
+		}
+	}
+	data, err := src.read(name, maxSealed)
 	if err != nil {
-		return nil, failure.Wrap(spec.Errorf("password.file", "%s: %s", spec.Password.File, DescribeOpenError(err))).
+		return nil, failure.Wrap(spec.Errorf("password.file", "%s: %s", spec.Password.File, readfile.Describe(err))).
 			Hint("seal a password first: stackgen secret seal %s", src.Show)
 	}
 	return data, nil
@@ -117,37 +189,15 @@ func Load(arg string, overrides []generator.Override) (*generator.Spec, []byte, 
 	return spec, sealed, src, nil
 }
 
-// readLimited reads a whole file, refusing one larger than max bytes rather than reading it all.
-func readLimited(fsys fs.FS, name string, max int64) ([]byte, error) {
-	f, err := fsys.Open(name)
-	if err != nil {
-		return nil, err
+// read reads a file of the source, name relative to the spec's directory (slash-separated): from
+// the embedded copy, or from disk as readfile reads (a regular file, at most max bytes).
+func (src *Source) read(name string, max int64) ([]byte, error) {
+	if src.Embedded {
+		data, err := FS.ReadFile(name)
+		if err == nil && int64(len(data)) > max {
+			return nil, &readfile.TooLargeError{Max: max}
+		}
+		return data, err
 	}
-	defer f.Close()
-	if st, err := f.Stat(); err == nil && st.IsDir() {
-		return nil, errors.New("is a directory")
-	}
-	data, err := io.ReadAll(io.LimitReader(f, max+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(data)) > max {
-		return nil, fmt.Errorf("larger than %d bytes", max)
-	}
-	return data, nil
-}
-
-// DescribeOpenError says why a file could not be opened, without Go's "open PATH:" prefix.
-func DescribeOpenError(err error) string {
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return "no such file"
-	case errors.Is(err, fs.ErrPermission):
-		return "permission denied"
-	}
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err.Error()
-	}
-	return err.Error()
+	return readfile.Read(filepath.Join(src.Dir, filepath.FromSlash(name)), max, readfile.Options{})
 }

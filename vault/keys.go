@@ -15,7 +15,7 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"github.com/webvig/stackgen/failure"
-	"github.com/webvig/stackgen/stacks"
+	"github.com/webvig/stackgen/internal/readfile"
 )
 
 // parseRecipient reads one recipient: age X25519, post-quantum hybrid, plugin, or an SSH public key.
@@ -155,23 +155,19 @@ func identitySources(flags []string, getenv func(string) string) (chosen []Ident
 	return nil, tried
 }
 
+// maxKeyFile bounds an identity, recipients or .pub file: keys are a few kilobytes at most.
+const maxKeyFile = 1 << 20
+
 // loadIdentities reads identity files. It warns about key files that others can read.
 func loadIdentities(sources []IdentitySource, ui UI) ([]age.Identity, error) {
 	var ids []age.Identity
 	for _, src := range sources {
-		st, err := os.Stat(src.Path)
+		data, err := readfile.Read(src.Path, maxKeyFile, readfile.Options{})
 		if err != nil {
-			return nil, failure.Errorf("identity %s (from %s): %s", src.Path, src.From, stacks.DescribeOpenError(err))
+			return nil, failure.Errorf("identity %s (from %s): %s", src.Path, src.From, readfile.Describe(err))
 		}
-		if st.IsDir() {
-			return nil, failure.Errorf("identity %s (from %s): is a directory", src.Path, src.From)
-		}
-		if st.Mode().Perm()&0o077 != 0 {
+		if st, err := os.Stat(src.Path); err == nil && st.Mode().Perm()&0o077 != 0 {
 			ui.Warn(fmt.Sprintf("identity %s is readable by others (mode %04o); chmod 600 %s", src.Path, st.Mode().Perm(), src.Path))
-		}
-		data, err := os.ReadFile(src.Path)
-		if err != nil {
-			return nil, failure.Errorf("identity %s: %s", src.Path, stacks.DescribeOpenError(err))
 		}
 		got, err := parseIdentityFile(src.Path, data, ui)
 		if err != nil {
@@ -244,7 +240,7 @@ func parseSSHIdentity(name string, pem []byte, ui UI) ([]age.Identity, error) {
 	}
 	pub := missing.PublicKey
 	if pub == nil {
-		pubData, perr := os.ReadFile(name + ".pub")
+		pubData, perr := readfile.Read(name+".pub", maxKeyFile, readfile.Options{})
 		if perr != nil {
 			return nil, fmt.Errorf("identity %s is an encrypted SSH key and %s.pub is missing", name, name)
 		}

@@ -30,6 +30,24 @@ type UI interface {
 	Warn(text string)
 }
 
+// ErrNoTerminal is what a UI returns when there is no terminal to ask on.
+var ErrNoTerminal = errors.New("no terminal to ask for it")
+
+// askLog is a UI that remembers which key's passphrase could not be asked for: age wraps the prompt's
+// error with %v (agessh's EncryptedSSHIdentity.Unwrap), so Decrypt cannot see it in the chain.
+type askLog struct {
+	UI
+	unasked string // the prompt that met ErrNoTerminal
+}
+
+func (a *askLog) ReadSecret(prompt string) ([]byte, error) {
+	b, err := a.UI.ReadSecret(prompt)
+	if errors.Is(err, ErrNoTerminal) && a.unasked == "" {
+		a.unasked = prompt
+	}
+	return b, err
+}
+
 // TestRecipient is the public key of the committed test identity.
 func TestRecipient() string {
 	return testIdentity().(*age.X25519Identity).Recipient().String()
@@ -123,11 +141,16 @@ func Decrypt(name string, sealed []byte, o DecryptOptions) ([]byte, error) {
 		return nil, failure.Errorf("no age identity to decrypt %s; tried %s", name, strings.Join(tried, ", ")).
 			Hint("give -i/--identity FILE, or set STACKGEN_AGE_KEY_FILE")
 	}
-	ids, err := loadIdentities(sources, o.UI)
+	asked := &askLog{UI: o.UI}
+	ids, err := loadIdentities(sources, asked)
 	if err != nil {
 		return nil, err
 	}
 	pw, err := unseal(name, sealed, ids)
+	if err != nil && asked.unasked != "" {
+		return nil, failure.Errorf("%s: a key needs a passphrase (%s) and there is no terminal to ask for it", name, strings.TrimSuffix(asked.unasked, ":")).
+			Hint("run stackgen where it can open /dev/tty, or give -i/--identity a key without a passphrase that the file is sealed to")
+	}
 	if err != nil {
 		var paths []string
 		for _, s := range sources {

@@ -2,13 +2,17 @@ package vault
 
 import (
 	"bytes"
-	"errors"
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/pem"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"filippo.io/age"
+	"filippo.io/age/agessh"
+	"golang.org/x/crypto/ssh"
 
 	"github.com/webvig/stackgen/failure"
 )
@@ -23,7 +27,7 @@ type scriptedUI struct {
 func (u *scriptedUI) ReadSecret(prompt string) ([]byte, error) {
 	u.prompts = append(u.prompts, prompt)
 	if len(u.answers) == 0 {
-		return nil, errors.New("no terminal to ask for it")
+		return nil, ErrNoTerminal
 	}
 	a := u.answers[0]
 	u.answers = u.answers[1:]
@@ -281,5 +285,40 @@ func TestSealRefusesMixingPostQuantumAndClassic(t *testing.T) {
 	_, err = Seal([]byte("a password of some length"), []age.Recipient{x.Recipient(), pq.Recipient()})
 	if err == nil || !strings.Contains(strings.Join(failure.Hints(err), ""), "post-quantum recipients (age1pq1...) only") {
 		t.Fatalf("error %v, hints %q", err, failure.Hints(err))
+	}
+}
+
+// TestEncryptedSSHKeyWithoutTerminal: a passphrase-protected SSH key with no terminal to ask on says
+// so, instead of calling the file tampered; with the passphrase it decrypts.
+func TestEncryptedSSHKeyWithoutTerminal(t *testing.T) {
+	dir := t.TempDir()
+	pub, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	block, err := ssh.MarshalPrivateKeyWithPassphrase(priv, "", []byte("key passphrase"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := filepath.Join(dir, "id_ed25519")
+	os.WriteFile(key, pem.EncodeToMemory(block), 0o600)
+	sshPub, _ := ssh.NewPublicKey(pub)
+	os.WriteFile(key+".pub", ssh.MarshalAuthorizedKey(sshPub), 0o644)
+	r, err := agessh.NewEd25519Recipient(sshPub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sealed, _ := Seal([]byte("the password inside"), []age.Recipient{r})
+	opts := DecryptOptions{Identities: []string{key}, Getenv: func(string) string { return "" }}
+
+	opts.UI = &scriptedUI{} // no terminal
+	_, err = Decrypt("p.age", sealed, opts)
+	if err == nil || !strings.Contains(err.Error(), "p.age: a key needs a passphrase (Enter passphrase for SSH key") ||
+		!strings.Contains(err.Error(), "there is no terminal to ask for it") || strings.Contains(err.Error(), "tampered") {
+		t.Fatalf("no terminal: %v", err)
+	}
+	opts.UI = &scriptedUI{answers: [][]byte{[]byte("key passphrase")}}
+	if got, err := Decrypt("p.age", sealed, opts); err != nil || string(got) != "the password inside" {
+		t.Fatalf("with the passphrase: %q, %v", got, err)
 	}
 }

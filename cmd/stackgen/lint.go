@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/webvig/stackgen/failure"
+	"github.com/webvig/stackgen/internal/readfile"
 	"github.com/webvig/stackgen/lint"
 	"github.com/webvig/stackgen/stacks"
 )
@@ -154,7 +155,7 @@ func collectInputs(e *env, c lintConfig) ([]lint.File, error) {
 		}
 		st, err := os.Stat(p)
 		if err != nil {
-			return nil, failf("lint: %s: %s", p, describeOpenError(err))
+			return nil, failf("lint: %s: %s", p, readfile.Describe(err))
 		}
 		if !st.IsDir() {
 			data, err := readFile(p, c.maxSize)
@@ -195,7 +196,7 @@ func collectInputs(e *env, c lintConfig) ([]lint.File, error) {
 func readFile(path string, maxSize int) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, failf("lint: %s: %s", path, describeOpenError(err))
+		return nil, failf("lint: %s: %s", path, readfile.Describe(err))
 	}
 	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, int64(maxSize)+1))
@@ -211,7 +212,7 @@ func lintEnv(e *env, files []string) (lint.Env, error) {
 	for _, f := range files {
 		data, err := os.ReadFile(f)
 		if err != nil {
-			return nil, failf("--env-file %s: %s", f, describeOpenError(err))
+			return nil, failf("--env-file %s: %s", f, readfile.Describe(err))
 		}
 		got, err := lint.ParseEnvFile(f, data)
 		if err != nil {
@@ -256,7 +257,7 @@ func (ps *policies) forDir(dir string) (*lint.Policy, error) {
 	if path != "" {
 		data, err := os.ReadFile(path)
 		if err != nil {
-			return nil, failf("--policy %s: %s", path, describeOpenError(err))
+			return nil, failf("--policy %s: %s", path, readfile.Describe(err))
 		}
 		if p, err = lint.ParsePolicy(path, data); err != nil {
 			return nil, failf("%w", err)

@@ -92,9 +92,6 @@ func cmdRender(e *env, args []string) error {
 	return nil
 }
 
-// describeOpenError says why a file could not be opened, without Go's "open PATH:" prefix.
-var describeOpenError = stacks.DescribeOpenError
-
 // loadSpec reads the spec (stacks.Resolve says which) and its sealed password, and says on stderr
 // when it falls back to the copy built into stackgen.
 func (e *env) loadSpec(arg string, overrides []generator.Override) (*generator.Spec, []byte, *stacks.Source, error) {

@@ -11,6 +11,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/webvig/stackgen/generator"
+	"github.com/webvig/stackgen/internal/readfile"
 	"github.com/webvig/stackgen/stacks"
 	"github.com/webvig/stackgen/swarm"
 	"github.com/webvig/stackgen/vault"
@@ -124,12 +125,17 @@ func secretSeal(e *env, c secretConfig) error {
 	if err != nil {
 		return err
 	}
+	// Where it will write is checked before anything is asked.
+	target, err := src.SealedPath(spec)
+	if err != nil {
+		return err
+	}
 	ropts := vault.RecipientOptions{Flags: c.recipients, SpecRecipients: spec.Password.Recipients,
 		SpecFile: spec.File, AllowTestKey: c.allowTestKey, UI: e.ui()}
 	for _, f := range c.recipFiles {
 		data, err := os.ReadFile(f)
 		if err != nil {
-			return failf("-R/--recipients-file %s: %s", f, describeOpenError(err))
+			return failf("-R/--recipients-file %s: %s", f, readfile.Describe(err))
 		}
 		ropts.Files = append(ropts.Files, vault.RecipientFile{Name: f, Data: data})
 	}
@@ -160,7 +166,6 @@ func secretSeal(e *env, c secretConfig) error {
 	if err != nil {
 		return fmt.Errorf("seal: %w", err) // the vault's hint, if any, is printed through the wrap
 	}
-	target := src.SealedPath(spec)
 	if err := writeFileAtomic(target, sealedData, 0o644); err != nil {
 		return failf("seal: %w", err)
 	}

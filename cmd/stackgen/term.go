@@ -2,13 +2,14 @@ package main
 
 import (
 	"bufio"
-	"errors"
 	"fmt"
 	"io"
 	"os"
 	"strings"
 
 	"golang.org/x/term"
+
+	"github.com/webvig/stackgen/vault"
 )
 
 // terminalUI is the vault's UI on the controlling terminal: prompts go to /dev/tty, never to stdin or
@@ -18,7 +19,7 @@ type terminalUI struct{ stderr io.Writer }
 func (u terminalUI) ReadSecret(prompt string) ([]byte, error) {
 	tty, err := os.OpenFile("/dev/tty", os.O_RDWR, 0)
 	if err != nil {
-		return nil, errors.New("no terminal to ask for it")
+		return nil, vault.ErrNoTerminal
 	}
 	defer tty.Close()
 	fmt.Fprint(tty, prompt+" ")
@@ -29,7 +30,7 @@ func (u terminalUI) ReadSecret(prompt string) ([]byte, error) {
 func (u terminalUI) ReadPublic(prompt string) (string, error) {
 	tty, err := os.OpenFile("/dev/tty", os.O_RDWR, 0)
 	if err != nil {
-		return "", errors.New("no terminal to ask for it")
+		return "", vault.ErrNoTerminal
 	}
 	defer tty.Close()
 	fmt.Fprint(tty, prompt+" ")
