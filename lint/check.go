@@ -62,7 +62,10 @@ func Check(files iter.Seq2[File, error], o Options) (res *Result, inputErrs []er
 				return o.FileExists(p)
 			}
 		}
-		res.Findings = append(res.Findings, d.lint(pol, o.NoInlineIgnores)...)
+		limit := min(MaxFindingsPerFile, max(0, MaxFindings-len(res.Findings)))
+		found, omitted := d.lint(pol, o.NoInlineIgnores, limit)
+		res.Findings = append(res.Findings, found...)
+		res.Omitted = append(res.Omitted, omitted...)
 		res.Files += len(d.files)
 		return nil
 	}

@@ -100,7 +100,8 @@ func stackgenVerdict(dir, name string, data []byte) (rejected bool, errs []Findi
 		_, err := os.Stat(p)
 		return err == nil
 	}
-	res := (&Result{Findings: d.lint(DefaultPolicy(), false)})
+	found, _ := d.lint(DefaultPolicy(), false, MaxFindingsPerFile)
+	res := &Result{Findings: found}
 	seen := map[string]bool{}
 	for _, f := range res.Findings {
 		if f.Severity == Error && strings.HasPrefix(f.Rule, "SW") && !daemonSide[f.Rule] {

@@ -22,6 +22,9 @@ type Document struct {
 	ignores []*ignore
 	env     func(string) (string, bool)
 	interp  map[*yaml.Node]interpolated
+	// fromEnv maps each value a variable lookup returned to the ${NAME} it came from: findings
+	// show the file's text, never what the environment put in (a CI runner's tokens).
+	fromEnv map[string]string
 	redis   map[*Service]redisResult
 	shape   *[]shapeProblem
 	// versionMismatch is docker's error for merged files whose versions differ, with the node of the
@@ -100,7 +103,14 @@ func (d *Document) interpolate(n *yaml.Node) (string, error) {
 			if d.env == nil {
 				return "", false
 			}
-			return d.env(name)
+			val, ok := d.env(name)
+			if ok && val != "" {
+				if d.fromEnv == nil {
+					d.fromEnv = map[string]string{}
+				}
+				d.fromEnv[val] = "${" + name + "}"
+			}
+			return val, ok
 		})
 		if err != nil {
 			v = n.Value
@@ -108,6 +118,25 @@ func (d *Document) interpolate(n *yaml.Node) (string, error) {
 	}
 	d.interp[n] = interpolated{v, err}
 	return v, err
+}
+
+// redact shows every value the environment gave as the ${NAME} that asked for it, longest values
+// first, so that no output of lint carries what the environment holds.
+func (d *Document) redact(msg string) string {
+	if len(d.fromEnv) == 0 {
+		return msg
+	}
+	vals := make([]string, 0, len(d.fromEnv))
+	for v := range d.fromEnv {
+		vals = append(vals, v)
+	}
+	sort.Slice(vals, func(i, j int) bool {
+		return len(vals[i]) > len(vals[j]) || len(vals[i]) == len(vals[j]) && vals[i] < vals[j]
+	})
+	for _, v := range vals {
+		msg = strings.ReplaceAll(msg, v, d.fromEnv[v])
+	}
+	return msg
 }
 
 // Strs is a list of scalars (or one scalar, split like a shell would) after interpolation.

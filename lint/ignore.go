@@ -49,9 +49,10 @@ func parseIgnores(file string, data []byte) []*ignore {
 	return out
 }
 
-// applyIgnores removes the findings an inline ignore covers and returns the meta findings about the
-// ignores themselves: no reason, no rule ID, unknown IDs, and ignores that matched nothing.
-func (d *Document) applyIgnores(found *[]Finding, pol *Policy, disabled bool) []Finding {
+// ignoreFindings are the findings about the inline ignores themselves, once every rule has run (and
+// ignored has marked the ignores it used): no reason, no rule ID, unknown IDs, ignores that matched
+// nothing, and with ignores disabled, every ignore.
+func (d *Document) ignoreFindings(pol *Policy, disabled bool) []Finding {
 	var meta []Finding
 	report := func(id string, ig *ignore, format string, args ...string) {
 		r := RuleByID(id)
@@ -72,13 +73,6 @@ func (d *Document) applyIgnores(found *[]Finding, pol *Policy, disabled bool) []
 		}
 		return meta
 	}
-	kept := (*found)[:0]
-	for _, f := range *found {
-		if !d.ignored(f) {
-			kept = append(kept, f)
-		}
-	}
-	*found = kept
 	for _, ig := range d.ignores {
 		if len(ig.ids) == 0 {
 			report("SG001", ig, "stackgen:ignore names no rule; write \"# stackgen:ignore ID -- reason\"")

@@ -89,10 +89,13 @@ type Pass struct {
 	Doc    *Document
 	Policy *Policy
 	rule   *Rule
-	out    *[]Finding
+	sev    Severity
+	out    *collector
 }
 
-// Reportf reports a finding at node n (never nil: a missing key is reported at its parent).
+// Reportf reports a finding at node n (never nil: a missing key is reported at its parent). The
+// message is built only for a finding that is kept, and any value the environment put into it is
+// shown as the ${NAME} the file wrote.
 func (p *Pass) Reportf(n *yaml.Node, service string, format string, args ...any) {
 	file, line, col := p.Doc.pos(n)
 	endLine, endCol := line, col
@@ -102,11 +105,53 @@ func (p *Pass) Reportf(n *yaml.Node, service string, format string, args ...any)
 	if n != nil && (n.Kind == yaml.MappingNode || n.Kind == yaml.SequenceNode) && p.Doc.fileOf == nil {
 		endLine = blockEnd(n, 0) // a finding about a block spans it: an ignore on any of its lines counts
 	}
-	*p.out = append(*p.out, Finding{
-		Rule: p.rule.ID, Severity: p.rule.Severity, File: file, Line: line, Column: col,
-		EndLine: endLine, EndColumn: endCol, Message: fmt.Sprintf(format, args...), Service: service,
-	})
+	f := Finding{Rule: p.rule.ID, Severity: p.sev, File: file, Line: line, Column: col,
+		EndLine: endLine, EndColumn: endCol, Service: service}
+	if p.Policy.exempts(p.rule, service) || !p.out.noInline && p.Doc.ignored(f) {
+		return
+	}
+	p.out.keep(f, func() string { return p.Doc.redact(fmt.Sprintf(format, args...)) })
 }
+
+// collector keeps a document's findings up to a limit and counts the rest by rule, so that no input
+// makes the linter hold or print more than the limit.
+type collector struct {
+	noInline bool
+	limit    int
+	kept     []Finding
+	omitted  map[string]*Omitted
+}
+
+func (c *collector) keep(f Finding, message func() string) {
+	if len(c.kept) < c.limit {
+		f.Message = message()
+		c.kept = append(c.kept, f)
+		return
+	}
+	o := c.omitted[f.Rule]
+	if o == nil {
+		o = &Omitted{File: f.File, Rule: f.Rule}
+		c.omitted[f.Rule] = o
+	}
+	o.Count++
+	o.Severity = max(o.Severity, f.Severity)
+}
+
+// Omitted counts the findings of one rule in one file that were over the limit and not kept.
+type Omitted struct {
+	File     string   `json:"file"`
+	Rule     string   `json:"rule"`
+	Count    int      `json:"count"`
+	Severity Severity `json:"-"`
+}
+
+// Limits bound what a run keeps: findings per file and in all. Past them findings are counted by
+// rule (Result.Omitted), not kept. 1,000 findings is far more than a person acts on; a file with
+// more is a generated or hostile one.
+const (
+	MaxFindingsPerFile = 1000
+	MaxFindings        = 10000
+)
 
 // blockEnd is the last line a block node's own content reaches (aliases are not followed).
 func blockEnd(n *yaml.Node, depth int) int {
@@ -123,28 +168,32 @@ func blockEnd(n *yaml.Node, depth int) int {
 // Result is the outcome of linting some documents.
 type Result struct {
 	Findings []Finding
+	Omitted  []Omitted // findings over the limits, counted by file and rule
 	Files    int
 }
 
-// lint checks the document with every rule the policy leaves on, applies the policy's severities
-// and exemptions and the inline ignores (refused with noInline), and returns the findings.
-func (d *Document) lint(pol *Policy, noInline bool) []Finding {
-	var found []Finding
+// lint checks the document with every rule the policy leaves on, at the policy's severities, less
+// the findings of exempted services and those an inline ignore covers (none with noInline), then
+// the findings about the ignores themselves. At most limit findings are kept; the rest are counted.
+func (d *Document) lint(pol *Policy, noInline bool, limit int) ([]Finding, []Omitted) {
+	c := &collector{noInline: noInline, limit: limit, omitted: map[string]*Omitted{}}
 	for _, r := range Rules {
 		sev := pol.severity(r)
 		if sev == 0 || r.Check == nil {
 			continue
 		}
-		var local []Finding
-		p := &Pass{Doc: d, Policy: pol, rule: r, out: &local}
-		r.Check(p)
-		for i := range local {
-			local[i].Severity = sev
-		}
-		found = append(found, local...)
+		r.Check(&Pass{Doc: d, Policy: pol, rule: r, sev: sev, out: c})
 	}
-	found = pol.exempt(found)
-	return append(found, d.applyIgnores(&found, pol, noInline)...)
+	for _, f := range d.ignoreFindings(pol, noInline) {
+		c.keep(f, func() string { return f.Message })
+	}
+	var omitted []Omitted
+	for _, r := range Rules {
+		if o := c.omitted[r.ID]; o != nil {
+			omitted = append(omitted, *o)
+		}
+	}
+	return c.kept, omitted
 }
 
 // sortFindings orders findings by file, line, column and rule.
@@ -164,11 +213,15 @@ func sortFindings(fs []Finding) {
 	})
 }
 
-// Worst is the highest severity among findings, 0 when there are none.
+// Worst is the highest severity among findings, those over the limits included; 0 when there are
+// none.
 func (r *Result) Worst() Severity {
 	var w Severity
 	for _, f := range r.Findings {
 		w = max(w, f.Severity)
+	}
+	for _, o := range r.Omitted {
+		w = max(w, o.Severity)
 	}
 	return w
 }

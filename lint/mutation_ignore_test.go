@@ -61,11 +61,13 @@ func TestApplyIgnores(t *testing.T) {
 		{Rule: "GN401", File: "f.yml", Line: 14}, {Rule: "GN401", File: "f.yml", Line: 15}, {Rule: "GN401", File: "other.yml", Line: 3},
 		{Rule: "RD301", File: "f.yml", Line: 3},
 	}
-	meta := d.applyIgnores(&found, pol, false)
 	var kept []int
 	for _, f := range found {
-		kept = append(kept, f.Line)
+		if !d.ignored(f) {
+			kept = append(kept, f.Line)
+		}
 	}
+	meta := d.ignoreFindings(pol, false)
 	if !reflect.DeepEqual(kept, []int{8, 14, 15, 3, 3}) {
 		t.Errorf("kept findings on lines %v", kept)
 	}
@@ -88,21 +90,29 @@ func TestApplyIgnores(t *testing.T) {
 			t.Errorf("meta finding %+v", f)
 		}
 	}
-	// disabled: every ignore is SG004 and nothing is removed
+	// disabled: every ignore is SG004
 	d2, _ := load("f.yml", []byte(yml), nil, 0)
-	found2 := []Finding{{Rule: "GN401", File: "f.yml", Line: 3}}
-	meta2 := d2.applyIgnores(&found2, pol, true)
-	if len(found2) != 1 || len(meta2) != 7 || meta2[0].Rule != "SG004" {
-		t.Errorf("disabled: %d kept, %d meta (%v)", len(found2), len(meta2), meta2)
+	meta2 := d2.ignoreFindings(pol, true)
+	if len(meta2) != 7 || meta2[0].Rule != "SG004" {
+		t.Errorf("disabled: %d meta (%v)", len(meta2), meta2)
 	}
-	// a policy that turns SG002 off silences it
-	off, err := ParsePolicy("p", []byte("rules:\n  SG002: off\n"))
-	if err != nil {
+	// no policy file can turn SG002 off (nor a glob or category: they leave SG alone); the command
+	// line's --disable can
+	for _, rules := range []string{"SG002: off", "stackgen: off"} {
+		if _, err := ParsePolicy("p", []byte("rules:\n  "+rules+"\n")); err == nil || !strings.Contains(err.Error(), "no policy can turn them off") {
+			t.Errorf("policy %q: %v", rules, err)
+		}
+	}
+	all, err := ParsePolicy("p", []byte("rules:\n  \"*\": off\n"))
+	if err != nil || all.severity(RuleByID("SG002")) != Warning || all.severity(RuleByID("GN401")) != 0 {
+		t.Errorf("a glob turning everything off: %v, SG002 at %v", err, all.severity(RuleByID("SG002")))
+	}
+	off := DefaultPolicy()
+	if err := off.Select(nil, []string{"SG002"}); err != nil {
 		t.Fatal(err)
 	}
 	d3, _ := load("f.yml", []byte(yml), nil, 0)
-	var none []Finding
-	for _, f := range d3.applyIgnores(&none, off, false) {
+	for _, f := range d3.ignoreFindings(off, false) {
 		if f.Rule == "SG002" {
 			t.Errorf("SG002 while off: %+v", f)
 		}

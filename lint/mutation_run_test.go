@@ -25,13 +25,14 @@ func TestReportfEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out []Finding
-	p := &Pass{Doc: d, rule: &Rule{ID: "XX1", Severity: Warning}, out: &out}
+	c := &collector{limit: MaxFindingsPerFile, omitted: map[string]*Omitted{}}
+	p := &Pass{Doc: d, Policy: DefaultPolicy(), rule: &Rule{ID: "XX1"}, sev: Warning, out: c}
 	for _, k := range []string{"a", "b", "c", "d"} {
 		_, v := yamlnode.Field(d.Root, k)
 		p.Reportf(v, "svc", "key %q", k)
 	}
 	p.Reportf(nil, "", "top")
+	out := c.kept
 	want := [][4]int{{1, 4, 1, 7}, {2, 4, 2, 4}, {3, 4, 3, 4}, {5, 4, 5, 4}, {1, 1, 1, 1}}
 	for i, f := range out {
 		got := [4]int{f.Line, f.Column, f.EndLine, f.EndColumn}
@@ -64,11 +65,11 @@ func TestReportfBlockSpan(t *testing.T) {
 	}{
 		{d, "m", 2, 4}, {d, "s", 6, 8}, {merged, "m", 1, 1}, {merged, "s", 5, 5},
 	} {
-		var out []Finding
-		p := &Pass{Doc: tc.doc, rule: &Rule{ID: "XX1", Severity: Warning}, out: &out}
+		c := &collector{limit: MaxFindingsPerFile, omitted: map[string]*Omitted{}}
+		p := &Pass{Doc: tc.doc, Policy: DefaultPolicy(), rule: &Rule{ID: "XX1"}, sev: Warning, out: c}
 		_, v := yamlnode.Field(tc.doc.Root, tc.key)
 		p.Reportf(v, "", "block")
-		if f := out[0]; f.Line != tc.from || f.EndLine != tc.to {
+		if f := c.kept[0]; f.Line != tc.from || f.EndLine != tc.to {
 			t.Errorf("%s (merged %v): lines %d-%d, want %d-%d", tc.key, tc.doc == merged, f.Line, f.EndLine, tc.from, tc.to)
 		}
 	}
@@ -145,7 +146,7 @@ func TestRunSeverityAndFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res := &Result{Findings: d.lint(pol, false)}
+	res := &Result{Findings: lintAll(d, pol)}
 	found := false
 	for _, f := range res.Findings {
 		if f.Rule == "GN401" {
@@ -159,7 +160,7 @@ func TestRunSeverityAndFiles(t *testing.T) {
 		t.Fatal("no GN401")
 	}
 	off, _ := ParsePolicy("p", []byte("rules:\n  GN401: off\n"))
-	for _, f := range d.lint(off, false) {
+	for _, f := range lintAll(d, off) {
 		if f.Rule == "GN401" {
 			t.Error("GN401 reported while off")
 		}

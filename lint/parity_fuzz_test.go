@@ -67,7 +67,7 @@ func stackgenRejects(data []byte, dir string, env map[string]string) (bool, stri
 		return err == nil && st.Mode().IsRegular()
 	}
 	var msgs []string
-	for _, f := range (&Result{Findings: d.lint(DefaultPolicy(), false)}).Findings {
+	for _, f := range (&Result{Findings: lintAll(d, DefaultPolicy())}).Findings {
 		if f.Severity == Error && strings.HasPrefix(f.Rule, "SW") && !daemonSide[f.Rule] {
 			msgs = append(msgs, fmt.Sprintf("%d:%d: %s (%s)", f.Line, f.Column, f.Message, f.Rule))
 		}

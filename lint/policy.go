@@ -26,6 +26,8 @@ type Policy struct {
 	Images     []string    `yaml:"images"`
 	Placement  []string    `yaml:"placement"`
 	Exemptions []Exemption `yaml:"exemptions"`
+	Exclude    []string    `yaml:"exclude"`
+	Nested     bool        `yaml:"nested"`
 
 	File string `yaml:"-"` // where it came from, "" for the default
 
@@ -130,6 +132,16 @@ func ParsePolicy(file string, data []byte) (*Policy, error) {
 		if err := check([]string{"rules", k}, k); err != nil {
 			return nil, err
 		}
+		if p.Rules[k] == "off" && (k == "stackgen" || strings.HasPrefix(k, "SG") && !strings.ContainsAny(k, "*?[")) {
+			_, key := yamlnode.Lookup(root, []string{"rules", k})
+			return nil, fmt.Errorf("%s:%d:%d: rules.%s: the stackgen rules (SG) judge inline ignores and no policy can turn them off", file, key.Line, key.Column, k)
+		}
+	}
+	for i, pat := range p.Exclude {
+		if _, err := path.Match(pat, ""); err != nil {
+			n, _ := yamlnode.Lookup(root, []string{"exclude", fmt.Sprint(i)})
+			return nil, fmt.Errorf("%s:%d:%d: exclude.%d: %q is not a glob: %w", file, n.Line, n.Column, i, pat, err)
+		}
 	}
 	for i, ex := range p.Exemptions {
 		for j, r := range ex.Rules {
@@ -176,27 +188,31 @@ func (p *Policy) severity(r *Rule) Severity {
 			best, bestRank = sev, rank
 		}
 	}
+	if best == 0 && r.Category() == "stackgen" {
+		return r.Severity // no policy switches off the rules about ignores: a gate must not be disabled from the checkout
+	}
 	return best
 }
 
-// exempt drops findings of exempted services.
-func (p *Policy) exempt(fs []Finding) []Finding {
-	if len(p.Exemptions) == 0 {
-		return fs
-	}
-	out := fs[:0]
-	for _, f := range fs {
-		if !p.exempted(f) {
-			out = append(out, f)
+// Excluded reports whether a file is excluded by the policy's exclude globs. rel is the file's path
+// relative to the policy file's directory, slash-separated; a glob that matches one of its
+// directories excludes it too.
+func (p *Policy) Excluded(rel string) bool {
+	for _, pat := range p.Exclude {
+		for cur := rel; cur != "." && cur != "/" && cur != ""; cur = path.Dir(cur) {
+			if ok, _ := path.Match(pat, cur); ok {
+				return true
+			}
 		}
 	}
-	return out
+	return false
 }
 
-func (p *Policy) exempted(f Finding) bool {
-	r := RuleByID(f.Rule)
+
+// exempts reports whether the policy excuses service from rule r.
+func (p *Policy) exempts(r *Rule, service string) bool {
 	for _, ex := range p.Exemptions {
-		if ex.Service != f.Service || r == nil {
+		if ex.Service != service {
 			continue
 		}
 		for _, pat := range ex.Rules {

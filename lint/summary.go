@@ -13,6 +13,9 @@ func (r *Result) Summary() string {
 	for _, f := range r.Findings {
 		count[f.Severity]++
 	}
+	for _, o := range r.Omitted {
+		count[o.Severity] += o.Count
+	}
 	var parts []string
 	for _, s := range []Severity{Error, Warning, Info} {
 		if n := count[s]; n > 0 {
