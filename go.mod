@@ -18,8 +18,9 @@ require (
 )
 
 // Test only: docker/cli's own Compose loader is the oracle of lint's FuzzDockerParity
-// (lint/parity_fuzz_test.go). It is imported from _test.go files only and never linked into the
-// stackgen binary; docker/docker comes with it. v28.2.2 matches the docker CLI these machines ship.
+// (lint/parity_fuzz_test.go), and its env-file reader judges secret env's output
+// (cmd/stackgen/security_test.go). It is imported from _test.go files only and never linked into
+// the stackgen binary; docker/docker comes with it. v28.2.2 matches the docker CLI these machines ship.
 require (
 	github.com/docker/cli v28.2.2+incompatible
 	github.com/docker/docker v28.2.2+incompatible // indirect

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"fmt"
-	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -42,10 +41,22 @@ func (s *Spec) URLSecretName(sealed []byte) string {
 	return fmt.Sprintf("%s_%s_url_%x", s.Stack, s.Service, sum[:6])
 }
 
-// RedisURL is the connection URL from a container on the stack's network, password escaped.
+// RedisURL is the connection URL from a container on the stack's network. Every byte of the password
+// but letters, digits and - . _ ~ is percent-encoded (RFC 3986 unreserved), which URL readers
+// decode (Go's net/url, redis-py's from_url): the URL then holds nothing a shell or docker's env-file
+// reader would read differently, so "REDIS_URL=" + it is the same bytes to both.
 func (s *Spec) RedisURL(password []byte) string {
-	u := url.URL{Scheme: "redis", User: url.UserPassword("", string(password)), Host: s.ServiceName() + ":6379", Path: "/0"}
-	return u.String()
+	var b strings.Builder
+	b.WriteString("redis://:")
+	for _, c := range password {
+		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '.' || c == '_' || c == '~' {
+			b.WriteByte(c)
+		} else {
+			fmt.Fprintf(&b, "%%%02X", c)
+		}
+	}
+	b.WriteString("@" + s.ServiceName() + ":6379/0")
+	return b.String()
 }
 
 // ServiceName is the Swarm service's name once deployed as stack s.Stack.

@@ -17,9 +17,10 @@ func composeName(name string) bool {
 	return strings.Contains(lower, "compose") || strings.Contains(lower, "stack") || strings.HasPrefix(lower, "docker-")
 }
 
-// Discover lists the files under dir in fsys whose names composeName accepts, in lexical order,
-// skipping dot-files (.stackgen.yaml), dot-directories, node_modules and vendor. What the names
-// promise, IsCompose checks on the bytes.
+// Discover lists the regular files under dir in fsys whose names composeName accepts, in lexical
+// order, skipping dot-files (.stackgen.yaml), dot-directories, node_modules and vendor. It never
+// follows a symbolic link (to a file or a directory) and lists no FIFO, socket or device. What the
+// names promise, IsCompose checks on the bytes.
 func Discover(fsys fs.FS, dir string) ([]string, error) {
 	var out []string
 	err := fs.WalkDir(fsys, dir, func(p string, d fs.DirEntry, err error) error {
@@ -32,7 +33,7 @@ func Discover(fsys fs.FS, dir string) ([]string, error) {
 			}
 			return nil
 		}
-		if composeName(d.Name()) && !strings.HasPrefix(d.Name(), ".") {
+		if d.Type().IsRegular() && composeName(d.Name()) && !strings.HasPrefix(d.Name(), ".") {
 			out = append(out, p)
 		}
 		return nil

@@ -72,14 +72,16 @@ func within(root, path string) (real string, ok bool) {
 	return real, err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }
 
-// FindUp looks for the file rel in dir and each of its parents and returns the first found as a path
-// from the working directory (relative where it can be, else absolute); "" when there is none.
+// FindUp looks for the file rel in dir and each of its parents up to the repository root (Root),
+// never above it, and returns the first found as a path from the working directory (relative where
+// it can be, else absolute); "" when there is none. Outside a repository it looks up to /.
 func FindUp(dir, rel string) string {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return ""
 	}
 	wd, _ := os.Getwd()
+	root := Root(abs)
 	for cur := abs; ; cur = filepath.Dir(cur) {
 		p := filepath.Join(cur, rel)
 		if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
@@ -88,7 +90,7 @@ func FindUp(dir, rel string) string {
 			}
 			return p
 		}
-		if filepath.Dir(cur) == cur {
+		if filepath.Dir(cur) == cur || cur == root {
 			return ""
 		}
 	}

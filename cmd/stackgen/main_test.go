@@ -7,13 +7,23 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		"stackgen": func() { os.Exit(run(os.Args[1:], os.Environ(), os.Stdin, os.Stdout, os.Stderr)) },
+		"stackgen": func() {
+			// TestInterruptedWriteLeavesNoTemporaryFile holds the write before its rename.
+			if marker := os.Getenv("STACKGEN_TEST_HOLD_BEFORE_RENAME"); marker != "" {
+				beforeRename = func() {
+					_ = os.WriteFile(marker, nil, 0o644)
+					time.Sleep(time.Minute)
+				}
+			}
+			os.Exit(run(os.Args[1:], os.Environ(), os.Stdin, os.Stdout, os.Stderr))
+		},
 	})
 }
 

@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/signal"
 	"path/filepath"
+	"syscall"
 
 	"github.com/spf13/pflag"
 
@@ -147,14 +149,20 @@ func (e *env) renderChecked(spec *generator.Spec, sealed []byte, src *stacks.Sou
 }
 
 // writeFileAtomic writes data to a temporary file beside name and renames it into place, so a reader
-// never sees a half-written file and a failure leaves the old one untouched.
+// never sees a half-written file and a failure leaves the old one untouched. It refuses to replace
+// anything but a regular file (a device, a FIFO, a symbolic link such as /dev/stdout), and removes
+// the temporary file if SIGINT or SIGTERM arrives before the rename: it may hold a password.
 func writeFileAtomic(name string, data []byte, perm os.FileMode) error {
+	if err := checkOutput(name); err != nil {
+		return err
+	}
 	dir := filepath.Dir(name)
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(name)+".tmp-*")
 	if err != nil {
 		return err
 	}
 	defer os.Remove(tmp.Name()) // a no-op after the rename
+	defer removeOnSignal(tmp.Name())()
 	if _, err := tmp.Write(data); err != nil {
 		tmp.Close()
 		return err
@@ -170,5 +178,55 @@ func writeFileAtomic(name string, data []byte, perm os.FileMode) error {
 	if err := tmp.Close(); err != nil {
 		return err
 	}
+	beforeRename()
 	return os.Rename(tmp.Name(), name)
+}
+
+// checkOutput refuses an output path that exists and is not a regular file.
+func checkOutput(name string) error {
+	if st, err := os.Lstat(name); err == nil && !st.Mode().IsRegular() {
+		return fmt.Errorf("%s is %s, not a regular file; give a path to a file", name, fileKind(st.Mode()))
+	}
+	return nil
+}
+
+// beforeRename is a seam for the test that interrupts a write between the write and the rename.
+var beforeRename = func() {}
+
+// removeOnSignal removes path if SIGINT or SIGTERM arrives before the returned stop is called, then
+// lets the signal end the process as it would have.
+func removeOnSignal(path string) (stop func()) {
+	ch := make(chan os.Signal, 1)
+	signal.Notify(ch, syscall.SIGINT, syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case sig := <-ch:
+			os.Remove(path)
+			signal.Reset(sig)
+			_ = syscall.Kill(os.Getpid(), sig.(syscall.Signal))
+		case <-done:
+		}
+	}()
+	return func() {
+		signal.Stop(ch)
+		close(done)
+	}
+}
+
+// fileKind names a file's type for a message.
+func fileKind(m os.FileMode) string {
+	switch {
+	case m&os.ModeSymlink != 0:
+		return "a symbolic link"
+	case m.IsDir():
+		return "a directory"
+	case m&os.ModeNamedPipe != 0:
+		return "a FIFO"
+	case m&os.ModeSocket != 0:
+		return "a socket"
+	case m&os.ModeDevice != 0:
+		return "a device"
+	}
+	return "not a regular file"
 }

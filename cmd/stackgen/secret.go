@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"syscall"
 
 	"github.com/spf13/pflag"
 	"golang.org/x/term"
@@ -133,7 +134,7 @@ func secretSeal(e *env, c secretConfig) error {
 	ropts := vault.RecipientOptions{Flags: c.recipients, SpecRecipients: spec.Password.Recipients,
 		SpecFile: spec.File, AllowTestKey: c.allowTestKey, UI: e.ui()}
 	for _, f := range c.recipFiles {
-		data, err := os.ReadFile(f)
+		data, err := readfile.Read(f, maxSmallFile, readfile.Options{})
 		if err != nil {
 			return failf("-R/--recipients-file %s: %s", f, readfile.Describe(err))
 		}
@@ -143,6 +144,7 @@ func secretSeal(e *env, c secretConfig) error {
 	if err != nil {
 		return err
 	}
+	noCoreDumps()
 	var pw []byte
 	switch f, ok := e.stdin.(*os.File); {
 	case c.generate:
@@ -174,8 +176,15 @@ func secretSeal(e *env, c secretConfig) error {
 	return nil
 }
 
+// noCoreDumps sets RLIMIT_CORE to 0 for a command about to hold the plaintext password, so that a
+// crash cannot write it into a core file. A failure changes nothing that matters: it is best effort.
+func noCoreDumps() {
+	_ = syscall.Setrlimit(syscall.RLIMIT_CORE, &syscall.Rlimit{Cur: 0, Max: 0})
+}
+
 // unsealSpec loads the spec and its sealed file and decrypts the password; the caller clears pw.
 func unsealSpec(e *env, c secretConfig) (spec *generator.Spec, sealed, pw []byte, src *stacks.Source, err error) {
+	noCoreDumps()
 	if spec, sealed, src, err = e.loadSpec(c.spec, c.overrides); err != nil {
 		return nil, nil, nil, nil, err
 	}
@@ -229,6 +238,8 @@ func secretEnv(e *env, c secretConfig) error {
 		if err := checkEnvStdout(e.stdout); err != nil {
 			return err
 		}
+	} else if err := checkOutput(c.output); err != nil {
+		return failf("secret env: %w", err)
 	} else if st, err := os.Stat(c.output); err == nil && st.Mode().Perm()&0o077 != 0 {
 		return failf("%s exists with mode %04o; the URL holds the password", c.output, st.Mode().Perm()).
 			Hint("chmod 600 %s, or remove it", c.output)
