@@ -208,7 +208,6 @@ func (p *Policy) Excluded(rel string) bool {
 	return false
 }
 
-
 // exempts reports whether the policy excuses service from rule r.
 func (p *Policy) exempts(r *Rule, service string) bool {
 	for _, ex := range p.Exemptions {
