@@ -82,6 +82,24 @@ func TestSecondDocumentIgnoredAfterError(t *testing.T) {
 	}
 }
 
+// TestEmptySecondDocument: an empty document after "---" is a second document too (SW110). Not a
+// fixture: the finding is on the line after the file's last, where no "# want" can sit.
+func TestEmptySecondDocument(t *testing.T) {
+	d, err := load("f.yml", []byte("version: \"3.8\"\nservices:\n  a:\n    image: a:1\n---\n"), nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range d.lint(DefaultPolicy(), false) {
+		if f.Rule == "SW110" {
+			got = append(got, f.Message)
+		}
+	}
+	if len(got) != 1 || !strings.Contains(got[0], "a second YAML document") {
+		t.Errorf("SW110: %q, want one message about a second YAML document", got)
+	}
+}
+
 func TestDockerVersion(t *testing.T) {
 	for in, want := range map[string]string{
 		"services: {}\n":          "3.13",
