@@ -7,8 +7,8 @@ import (
 	"testing"
 )
 
-// Tests of how lint reads redis-server's argv (redis.go), written against mutants gremlins found
-// alive: the fixtures judge whole rules, these pin the parts.
+// Tests of how lint reads redis-server's argv (redis.go): the fixtures judge whole rules, these pin
+// the parts they share.
 
 func TestImageIsRedis(t *testing.T) {
 	for img, want := range map[string]bool{

@@ -2,7 +2,6 @@ package lint
 
 import (
 	"reflect"
-	"strings"
 	"testing"
 
 	"go.yaml.in/yaml/v4"
@@ -10,15 +9,8 @@ import (
 	"github.com/webvig/stackgen/yamlnode"
 )
 
-// Tests of the runner (lint.go), written against mutants gremlins found alive.
-
-func TestSyntaxErrorHasPosition(t *testing.T) {
-	_, err := load("f.yml", []byte("a: 1\nb: [\n"), nil, 0)
-	ie, ok := err.(*InputError)
-	if !ok || ie.Line < 2 || ie.Column < 1 || strings.Contains(ie.Msg, "no YAML document") {
-		t.Fatalf("Load of broken YAML = %#v, want a syntax error with its position", err)
-	}
-}
+// Tests of the runner and the rule type (lint.go): where a finding points and how far it spans,
+// sorting, severities, rule lookup.
 
 func TestReportfEnd(t *testing.T) {
 	d, err := load("f.yml", []byte("a: abc\nb: \"q\"\nc: |\n  x\nd: [1]\n"), nil, 0)
@@ -168,5 +160,19 @@ func TestRunSeverityAndFiles(t *testing.T) {
 	res, _, err = Check(Files(File{"a.yml", yml}, File{"b.yml", yml}), Options{Merge: true})
 	if err != nil || res.Files != 2 {
 		t.Errorf("Files = %d (%v), want 2", res.Files, err)
+	}
+}
+
+func TestSeverityNames(t *testing.T) {
+	for _, s := range []Severity{Info, Warning, Error} {
+		if p, err := ParseSeverity(s.String()); err != nil || p != s {
+			t.Errorf("ParseSeverity(%q) = %v, %v", s, p, err)
+		}
+	}
+	if p, err := ParseSeverity("off"); err != nil || p != 0 || Severity(0).String() != "off" {
+		t.Errorf("off: %v, %v", p, err)
+	}
+	if Info != 1 {
+		t.Errorf("Info = %d: 0 is off in policies", Info)
 	}
 }
