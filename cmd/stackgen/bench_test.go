@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 
@@ -79,4 +80,38 @@ func BenchmarkLint1000FilesProcess(b *testing.B) {
 		}
 	}
 	runLint(b, bin, dir)
+}
+
+// BenchmarkLintHostileProcess holds the bound a hostile checkout meets (README "Limits and errors"):
+// a 1.7 MB file of 131,000 empty services, linted to SARIF, the largest format; output-bytes is what
+// the run printed.
+func BenchmarkLintHostileProcess(b *testing.B) {
+	bin := buildBinary(b)
+	dir := b.TempDir()
+	var s strings.Builder
+	s.WriteString("services:\n")
+	for i := 0; i < 131000; i++ {
+		fmt.Fprintf(&s, "  s%d: {}\n", i)
+	}
+	file := filepath.Join(dir, "docker-compose.yml")
+	if err := os.WriteFile(file, []byte(s.String()), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	var maxrss int64
+	var outBytes int
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		cmd := exec.Command(bin, "lint", "--format", "sarif", file)
+		out, err := cmd.Output()
+		if code := cmd.ProcessState.ExitCode(); code != 1 {
+			b.Fatalf("stackgen lint: exit %d (%v), want findings", code, err)
+		}
+		outBytes = len(out)
+		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+			maxrss = max(maxrss, ru.Maxrss)
+		}
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(maxrss)/1024, "maxrss-MiB")
+	b.ReportMetric(float64(outBytes), "output-bytes")
 }

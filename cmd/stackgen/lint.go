@@ -261,13 +261,15 @@ func (in *inputs) path(p string, yield func(lint.File, error) bool) bool {
 			return false
 		}
 	}
+	if found == 0 && excludedN > 0 {
+		// Everything here is excluded by a reviewed policy: not a silent pass, but said.
+		fmt.Fprintf(in.e.stderr, "stackgen: %s: nothing to lint; %d file(s) excluded by the policy's exclude list\n", p, excludedN)
+		return true
+	}
 	if found == 0 && in.err == nil {
 		xe := failf("lint: %s: no Compose or stack files found (*compose*.y*ml, *stack*.y*ml or docker-*.y*ml with services:)", p)
 		if len(skipped) > 0 {
 			xe.Hint("named like one but without services: %s", strings.Join(skipped, ", "))
-		}
-		if excludedN > 0 {
-			xe.Hint("%d excluded by the policy's exclude list", excludedN)
 		}
 		in.err = xe
 	}
