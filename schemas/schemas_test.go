@@ -20,7 +20,7 @@ func TestValidatePositions(t *testing.T) {
 	want := []string{
 		`2:10: rules.PL201: "fatal" is not valid: expected one of error, warning, info or off`,
 		`3:17: memory.limit: "512 M" is not valid: expected a Docker memory size such as 512M`,
-		`4:1: bogus: unknown key "bogus" (known keys: exemptions, images, memory, placement, redis, rules)`,
+		`4:1: bogus: unknown key "bogus" (known keys: exclude, exemptions, images, memory, nested, placement, redis, rules)`,
 	}
 	if got := strings.Split(err.Error(), "\n"); strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Fatalf("errors:\n%s\nwant:\n%s", err, strings.Join(want, "\n"))
