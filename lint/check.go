@@ -34,6 +34,9 @@ type Options struct {
 	// FileExists says whether a file exists (the command line stats it); env_file paths are resolved
 	// against the stack file's directory, as docker does, or the working directory for stdin.
 	FileExists func(path string) bool
+	// Judged, when set, is given each document once it is judged (a file, or the merge), for a
+	// caller that goes on to read it (plan converts it into service specs).
+	Judged func(d *Document)
 }
 
 // Check lints each file the sequence yields, or with Merge their merge, each with its policy, and
@@ -67,6 +70,9 @@ func Check(files iter.Seq2[File, error], o Options) (res *Result, inputErrs []er
 		res.Findings = append(res.Findings, found...)
 		res.Omitted = append(res.Omitted, omitted...)
 		res.Files += len(d.files)
+		if o.Judged != nil {
+			o.Judged(d)
+		}
 		return nil
 	}
 	var names []string

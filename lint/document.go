@@ -78,6 +78,9 @@ func (d *Document) pos(n *yaml.Node) (string, int, int) {
 	return d.files[0], n.Line, n.Column
 }
 
+// Files are the files the document came from, in merge order.
+func (d *Document) Files() []string { return d.files }
+
 // Str is a scalar's value after ${VAR} interpolation and $$ unescaping, as Docker would see it.
 // Non-scalars give "".
 func (d *Document) Str(n *yaml.Node) string {

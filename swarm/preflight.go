@@ -34,8 +34,8 @@ type Node struct {
 	} `json:"Status"`
 }
 
-// listNodes lists the Swarm's nodes.
-func listNodes(d *Docker) ([]Node, error) {
+// Nodes lists the Swarm's nodes.
+func Nodes(d *Docker) ([]Node, error) {
 	ids, err := d.Run(nil, "node", "ls", "--format", "{{.ID}}")
 	if err != nil {
 		return nil, err
@@ -75,7 +75,7 @@ func Preflight(d *Docker, spec *generator.Spec, o PreflightOptions) (warnings []
 		return nil, failure.Errorf("network %q is %q, not an overlay network of swarm scope", spec.Network, strings.TrimSpace(out)).
 			Hint("remove it and run: docker network create --driver overlay --scope swarm %s", spec.Network)
 	}
-	nodes, err := listNodes(d)
+	nodes, err := Nodes(d)
 	if err != nil {
 		return nil, err
 	}
@@ -147,6 +147,16 @@ func EnsureNetwork(d *Docker, name string) (created bool, err error) {
 		return false, err
 	}
 	return true, nil
+}
+
+// Satisfies reports whether the node meets every constraint, as swarmkit's scheduler judges it.
+func (n Node) Satisfies(constraints []string) bool {
+	for _, c := range constraints {
+		if !constraintHolds(n, c) {
+			return false
+		}
+	}
+	return true
 }
 
 // constraintHolds evaluates one Swarm placement constraint against a node, as swarmkit does; a

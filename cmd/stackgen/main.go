@@ -31,6 +31,8 @@ var (
 	deployUsage string
 	//go:embed usage/lint.txt
 	lintUsage string
+	//go:embed usage/plan.txt
+	planUsage string
 )
 
 func main() {
@@ -99,6 +101,7 @@ var commands = map[string]command{
 	"secret": {secretUsage, cmdSecret},
 	"lint":   {lintUsage, cmdLint},
 	"deploy": {deployUsage, cmdDeploy},
+	"plan":   {planUsage, cmdPlan},
 	"verify": {deployUsage, cmdVerify},
 	"version": {"Usage:\n    stackgen version\n\nPrint stackgen's module version, VCS revision and Go version.\n",
 		func(e *env, _ []string) error { fmt.Fprintf(e.stdout, "stackgen %s\n", version()); return nil }},
