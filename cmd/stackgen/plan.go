@@ -261,4 +261,3 @@ func verdict(s plan.Service) string {
 	}
 	return string(s.Action)
 }
-
