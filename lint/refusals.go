@@ -137,11 +137,46 @@ func (c *shapeChecker) loaderChecks() {
 
 var ulimitName = regexp.MustCompile(ulimitNames)
 
-// external reports whether a top-level network, volume, secret or config is external (true, or the
-// external: {name: ...} form), with its external node.
+// external reports whether a top-level network, volume, secret or config is external (true, also
+// after interpolation, or the external: {name: ...} form), with its external node.
 func (d *Document) external(obj *yaml.Node) (*yaml.Node, bool) {
 	_, ext := yamlnode.Field(obj, "external")
-	return ext, ext != nil && (d.Str(ext) == "true" || yamlnode.Deref(ext).Kind == yaml.MappingNode)
+	if ext == nil {
+		return nil, false
+	}
+	if yamlnode.Deref(ext).Kind == yaml.MappingNode {
+		return ext, true
+	}
+	b, _ := d.boolOf(ext)
+	return ext, b
+}
+
+// boolOf is a boolean as docker/cli's loader reads it: a YAML boolean (true, True, TRUE), or a
+// string holding a ${VAR} whose value docker casts at one of the paths of
+// cli/compose/loader/interpolate.go (interpolateTypeCastMapping, toBoolean: y, yes, true, on, n,
+// no, false, off in any case). ok is false for anything else, which the schema refuses (SW105).
+func (d *Document) boolOf(n *yaml.Node) (value, ok bool) {
+	n = yamlnode.Deref(n)
+	if n == nil || n.Kind != yaml.ScalarNode {
+		return false, false
+	}
+	switch {
+	case n.Tag == "!!bool":
+		return strings.EqualFold(n.Value, "true"), true
+	case n.Tag == "!!str" && strings.Contains(n.Value, "$") && d.Str(n) != n.Value:
+		switch strings.ToLower(d.Str(n)) {
+		case "y", "yes", "true", "on":
+			return true, true
+		case "n", "no", "false", "off":
+			return false, true
+		}
+	}
+	return false, false
+}
+
+func isTrue(d *Document, n *yaml.Node) bool {
+	b, ok := d.boolOf(n)
+	return ok && b
 }
 
 func nonEmpty(d *Document, v *yaml.Node) bool {

@@ -38,7 +38,7 @@ func checkHealthMissing(p *Pass) {
 			p.Reportf(s.Key, s.Name, "service %q has no healthcheck: Swarm cannot tell a stuck task from a healthy one", s.Name)
 			continue
 		}
-		if _, dis := yamlnode.Field(hc, "disable"); dis != nil && p.Doc.Str(dis) == "true" {
+		if _, dis := yamlnode.Field(hc, "disable"); dis != nil && isTrue(p.Doc, dis) {
 			p.Reportf(dis, s.Name, "service %q disables its healthcheck", s.Name)
 			continue
 		}

@@ -94,7 +94,7 @@ func checkNetworks(p *Pass) {
 				p.Reportf(driver, "", "network %q uses the %s driver, which does not span nodes; Swarm services need overlay (or leave driver out: stack deploy then creates an overlay)", name, d)
 			}
 		}
-		if _, att := yamlnode.Field(n, "attachable"); att != nil && p.Doc.Str(att) == "true" {
+		if _, att := yamlnode.Field(n, "attachable"); att != nil && isTrue(p.Doc, att) {
 			p.Reportf(att, "", "network %q is attachable: any container on a node can join it and reach the services", name)
 		}
 	}

@@ -540,5 +540,10 @@ func checkStateful(p *Pass) {
 func localVolume(d *Document, name string) bool {
 	_, v := yamlnode.Field(yamlnode.Get(d.Root, "volumes"), name)
 	_, drv := yamlnode.Field(v, "driver")
-	return drv == nil || d.Str(drv) == "local"
+	return localDriver(d, drv)
+}
+
+// localDriver: a volume without a driver, or with an empty one, is local (the engine's default).
+func localDriver(d *Document, drv *yaml.Node) bool {
+	return drv == nil || d.Str(drv) == "" || d.Str(drv) == "local"
 }

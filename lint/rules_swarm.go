@@ -298,14 +298,18 @@ func checkNames(p *Pass) {
 			node, name, exact := kv[0], kv[0].Value, false
 			if ext, external := p.Doc.external(kv[1]); external {
 				exact = true
-				if k, n := yamlnode.Field(ext, "name"); k != nil { // the 3.0-3.4 form, external: {name: ...}
+				// the 3.0-3.4 form, external: {name: ...}; an empty name is no name (loader.go)
+				if _, n := yamlnode.Field(ext, "name"); p.Doc.Str(n) != "" {
 					node, name = n, p.Doc.Str(n)
 				}
 			}
-			if k, n := yamlnode.Field(kv[1], "name"); k != nil {
+			// An empty name, such as an unset ${VAR}, is no name: the loader and convert fall back to
+			// the key (cli/compose/loader/loader.go LoadNetworks, LoadVolumes, loadFileObjectConfig;
+			// cli/compose/convert/compose.go Networks, fileObjectConfig; convert/volume.go).
+			if _, n := yamlnode.Field(kv[1], "name"); p.Doc.Str(n) != "" {
 				node, name, exact = n, p.Doc.Str(n), true
 			}
-			if _, drv := yamlnode.Field(kv[1], "driver"); kind == "volumes" && drv != nil && p.Doc.Str(drv) != "local" {
+			if _, drv := yamlnode.Field(kv[1], "driver"); kind == "volumes" && !localDriver(p.Doc, drv) {
 				continue // another driver has its own rules
 			}
 			if strings.Contains(name, "$") {
