@@ -258,7 +258,7 @@ func reasonKeys(reason string) []string {
 		keys = append(keys, strings.Fields(m)[0])
 	}
 	for _, phrase := range []string{"no image specified", "invalid reference format", "forbidden properties",
-		"invalid interpolation format", "version mismatched", "no such file or directory", "empty section between colons",
+		"invalid interpolation format", "version mismatched", "no such file or directory", "empty section between colons", "top-level object must be a mapping", "json: unsupported type",
 		"must be a", "Additional property", "Unsupported Compose file version", "invalid mount config", "is not allowed",
 		"required variable", "must be lowercase", "conflicting parameters", "conflict; only use"} {
 		if strings.Contains(strings.ToLower(reason), strings.ToLower(phrase)) {

@@ -109,5 +109,8 @@ var parityCases = map[string]string{
 	"external quoted":                        "services:\n  a: {image: a:1}\nnetworks:\n  n: {external: \"true\"}\n",
 	"external yes":                           "services:\n  a: {image: a:1}\nnetworks:\n  n: {external: yes}\n",
 	"external True":                          "services:\n  a: {image: a:1}\nnetworks:\n  n: {external: True}\n",
+	"non-string key in an x- extension":      "version: \"3.8\"\nx-a:\n  1: x\nservices:\n  a: {image: a:1}\n",
+	"non-string key at the top level":        "version: \"3.8\"\n1: x\nservices:\n  a: {image: a:1}\n",
+	"date key":                               "services:\n  a: {image: a:1, labels: {2001-01-01: x}}\n",
 	"empty name from a variable":             "services:\n  a: {image: a:1, networks: [n]}\nnetworks:\n  n: {name: \"${N}\"}\nvolumes:\n  v: {name: \"${N}\", external: true}\n",
 }

@@ -257,8 +257,12 @@ var Rules = []*Rule{
 		Doc: "docker stack deploy validates against the schema of the file's own Compose format version " +
 			"(docker/cli cli/compose/schema/data/config_schema_v3.0.json to v3.13.json; 3.13 without version:): " +
 			"top-level name: and include:, unknown keys anywhere, keys newer than the file's version (init needs " +
-			"3.7, start_period 3.4), x- keys before 3.4 (3.7 inside a service) or under deploy, names outside " +
-			"[a-zA-Z0-9._-] and non-string keys are rejected with \"Additional property X is not allowed\".",
+			"3.7, start_period 3.4), x- keys before 3.4 (3.7 inside a service) or under deploy, and names outside " +
+			"[a-zA-Z0-9._-] are rejected with \"Additional property X is not allowed\". A key that is not a " +
+			"string (1, true, null, a date), anywhere in the file, x- extensions included, fails before the " +
+			"schema is applied: at the top level with \"top-level object must be a mapping\" (cli/compose/loader/" +
+			"loader.go ParseYAML), below it with \"json: unsupported type: map[interface {}]interface {}\" " +
+			"(cli/compose/schema/schema.go Validate hands the file to gojsonschema as JSON). Quote it: \"6379\":.",
 		Bad:   "name: wheel_analyzer\nservices:\n",
 		Good:  "version: \"3.8\"\nservices:\n",
 		Check: checkUnknownKeys,

@@ -68,11 +68,57 @@ func checkUnknownKeys(p *Pass) {
 			p.Reportf(kv[0], "", "(root) Additional property %s is not allowed: docker stack deploy rejects it", k)
 		}
 	}
+	checkNonStringKeys(p)
 	for _, sp := range p.Doc.shapeProblems() {
 		if sp.unknown && !strings.HasPrefix(sp.msg, "(root) Additional property name ") && !strings.HasPrefix(sp.msg, "(root) Additional property include ") {
 			p.Reportf(sp.node, sp.service, "%s", sp.msg)
 		}
 	}
+}
+
+// checkNonStringKeys finds keys that are not strings anywhere in the document, x- extensions and
+// values the schema leaves open included. docker/cli's ParseYAML (cli/compose/loader/loader.go)
+// refuses a top level whose keys are not all strings ("top-level object must be a mapping"); below
+// it, yaml.v3 makes such a mapping a map[interface{}]interface{}, which the schema validator's JSON
+// encoding cannot take (cli/compose/schema/schema.go Validate, gojsonschema.NewGoLoader).
+func checkNonStringKeys(p *Pass) {
+	var walk func(n *yaml.Node, path string, depth int)
+	walk = func(n *yaml.Node, path string, depth int) {
+		n = yamlnode.Deref(n)
+		if n == nil || depth > 10000 {
+			return
+		}
+		switch n.Kind {
+		case yaml.MappingNode:
+			for _, kv := range yamlnode.Pairs(n) {
+				key := yamlnode.Deref(kv[0])
+				if key.Kind != yaml.ScalarNode || key.Tag != "!!str" && key.Tag != "!!merge" {
+					if path == "" {
+						p.Reportf(kv[0], "", "non-string key %s at the top level: docker stack deploy fails with \"top-level object must be a mapping\"", key.Value)
+					} else {
+						p.Reportf(kv[0], serviceAt(p.Doc, path), "non-string key %s in %s: docker stack deploy fails with \"json: unsupported type: map[interface {}]interface {}\"", key.Value, path)
+					}
+					continue
+				}
+				walk(kv[1], strings.TrimPrefix(path+"."+key.Value, "."), depth+1)
+			}
+		case yaml.SequenceNode:
+			for i, c := range n.Content {
+				walk(c, fmt.Sprintf("%s.%d", path, i), depth+1)
+			}
+		}
+	}
+	walk(p.Doc.Root, "", 0)
+}
+
+// serviceAt is the service a dotted path such as services.redis.deploy is in, if any.
+func serviceAt(d *Document, path string) string {
+	for _, s := range d.Services {
+		if p := "services." + s.Name; path == p || strings.HasPrefix(path, p+".") {
+			return s.Name
+		}
+	}
+	return ""
 }
 
 func checkForbidden(p *Pass) {
