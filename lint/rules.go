@@ -286,7 +286,13 @@ var Rules = []*Rule{
 	{
 		ID: "SW104", Title: "forbidden property", Severity: Error,
 		Doc: "extends, mem_limit, memswap_limit, cpu_quota, cpu_shares, cpuset, volume_driver and volumes_from " +
-			"fail with \"Configuration contains forbidden properties\". Use deploy.resources.",
+			"are refused as a service's keys before anything else is checked (cli/compose/types/types.go " +
+			"ForbiddenProperties, cli/compose/loader/loader.go validateForbidden). docker stack deploy fails with " +
+			"\"Compose file contains unsupported options:\" and one line per key with its description, e.g. " +
+			"\"mem_limit: Set resource limits using deploy.resources\" (cli/command/stack/loader/loader.go " +
+			"LoadComposefile); docker stack config prints only \"Configuration contains forbidden properties\" " +
+			"(loader.go ForbiddenPropertiesError). Set limits and reservations under deploy.resources, declare a " +
+			"volume's driver under the top-level volumes:, and flatten extends by hand.",
 		Bad:   "    mem_limit: 512m\n",
 		Good:  "    deploy:\n      resources:\n        limits:\n          memory: 512M\n",
 		Check: checkForbidden,

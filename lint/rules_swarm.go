@@ -16,9 +16,18 @@ import (
 // The keys and types Docker's stack loader accepts are in shape.go; these are the keys it refuses
 // before validating, and those it accepts and drops.
 var (
-	// Docker refuses these outright: "Configuration contains forbidden properties".
-	forbiddenKeys = set("extends", "volume_driver", "volumes_from", "cpu_quota", "cpu_shares", "cpuset",
-		"mem_limit", "memswap_limit")
+	// Docker refuses these service keys before interpolation and the schema, with these descriptions
+	// (cli/compose/types/types.go ForbiddenProperties).
+	forbiddenKeys = map[string]string{
+		"extends":       "Support for `extends` is not implemented yet.",
+		"volume_driver": "Instead of setting the volume driver on the service, define a volume using the top-level `volumes` option and specify the driver there.",
+		"volumes_from":  "To share a volume between services, define it using the top-level `volumes` option and reference it from each service that shares it using the service-level `volumes` option.",
+		"cpu_quota":     "Set resource limits using deploy.resources",
+		"cpu_shares":    "Set resource limits using deploy.resources",
+		"cpuset":        "Set resource limits using deploy.resources",
+		"mem_limit":     "Set resource limits using deploy.resources",
+		"memswap_limit": "Set resource limits using deploy.resources",
+	}
 	// `docker stack deploy` accepts these and does nothing with them. docker/cli names the first
 	// group in "Ignoring unsupported options: ..." (cli/compose/types/types.go UnsupportedProperties)
 	// and the second in "Ignoring deprecated options: ..." (DeprecatedProperties). depends_on and
@@ -121,11 +130,14 @@ func serviceAt(d *Document, path string) string {
 	return ""
 }
 
+// checkForbidden: docker/cli's loader returns a ForbiddenPropertiesError (cli/compose/loader/loader.go
+// validateForbidden), which docker stack config prints as is and docker stack deploy rewrites with
+// each key's description (cli/command/stack/loader/loader.go LoadComposefile, propertyWarnings).
 func checkForbidden(p *Pass) {
 	for _, s := range p.Doc.Services {
 		for _, kv := range yamlnode.Pairs(s.Node) {
-			if forbiddenKeys[kv[0].Value] {
-				p.Reportf(kv[0], s.Name, "service %q uses %s: docker stack deploy fails with \"Configuration contains forbidden properties\"", s.Name, kv[0].Value)
+			if why, ok := forbiddenKeys[kv[0].Value]; ok {
+				p.Reportf(kv[0], s.Name, "service %q uses %s: docker stack deploy fails with \"Compose file contains unsupported options: %s: %s\" (docker stack config: \"Configuration contains forbidden properties\")", s.Name, kv[0].Value, kv[0].Value, why)
 			}
 		}
 	}

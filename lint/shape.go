@@ -439,7 +439,7 @@ func (c *shapeChecker) checkMapping(n *yaml.Node, s *shape, path string, depth i
 		if path == "" && name == "version" {
 			continue // SW102 owns the version
 		}
-		if s == serviceShape && forbiddenKeys[name] {
+		if _, forbidden := forbiddenKeys[name]; s == serviceShape && forbidden {
 			continue // SW104 owns the forbidden properties
 		}
 		if p, ok := s.props[name]; ok && p.since <= c.minor {
