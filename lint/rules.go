@@ -22,11 +22,15 @@ var Rules = []*Rule{
 	},
 	{
 		ID: "GN403", Title: "restart: that Swarm's default contradicts", Severity: Warning,
-		Doc: "docker stack deploy ignores restart: (SW106 says so) and applies deploy.restart_policy, whose " +
-			"defaults (swarmkit api/defaults/service.go) are condition any, a 5 s delay, no attempt limit and no " +
-			"window: a task is restarted whenever it exits, even with status 0. For restart: always or " +
-			"unless-stopped that is what the author meant; for restart: \"no\" or on-failure it is not, so the " +
-			"file must say it in deploy.restart_policy.condition (none or on-failure).",
+		Doc: "docker stack deploy prints \"Ignoring unsupported options: restart\", but when the service has no " +
+			"deploy.restart_policy it converts restart: itself (cli/compose/convert/service.go " +
+			"convertRestartPolicy, opts/parse.go ParseRestartPolicy; measured on a one-node Swarm): always and " +
+			"unless-stopped become condition any, on-failure becomes condition on-failure with no attempt limit, " +
+			"and on-failure:N the same with max_attempts N (a lifetime budget: SW113). Those do what they say. " +
+			"restart: \"no\" becomes no restart policy at all, so Swarm's defaults apply (swarmkit " +
+			"api/defaults/service.go): condition any, a 5 s delay, no attempt limit, no window: the task is " +
+			"restarted whenever it exits, even with status 0, the opposite of what the file says. Say it in " +
+			"deploy.restart_policy.condition: none.",
 		Bad:   "    restart: \"no\"\n",
 		Good:  "    deploy:\n      restart_policy:\n        condition: none\n",
 		Check: checkRestartPolicy,
@@ -316,13 +320,18 @@ var Rules = []*Rule{
 	{
 		ID: "SW106", Title: "option docker stack deploy ignores", Severity: Warning,
 		Doc: "docker stack deploy accepts and then ignores build, cgroupns_mode, cgroup_parent, devices, " +
-			"domainname, external_links, ipc, links, mac_address, network_mode, pid, privileged, restart, " +
-			"security_opt, shm_size and userns_mode (\"Ignoring unsupported options\", cli/compose/types/types.go " +
-			"UnsupportedProperties) and container_name and expose (\"Ignoring deprecated options\"). It also " +
-			"drops depends_on and tmpfs without a word (cli/compose/convert/service.go never reads them), so " +
-			"they are listed too. A host IP on a port is dropped. The file does not do what it says.",
-		Bad:   "    restart: always\n    depends_on: [db]\n",
-		Good:  "    deploy:\n      restart_policy:\n        condition: any\n",
+			"domainname, external_links, ipc, links, mac_address, network_mode, pid, privileged, security_opt, " +
+			"shm_size and userns_mode (\"Ignoring unsupported options\", cli/compose/types/types.go " +
+			"UnsupportedProperties; cli/compose/convert/service.go never reads them) and container_name and " +
+			"expose (\"Ignoring deprecated options\"). It also drops depends_on and tmpfs without a word (convert " +
+			"never reads them), and oom_score_adj, which the 3.13 schema accepts but the loader never fills " +
+			"(ServiceConfig.OomScoreAdj has no mapstructure tag), so they are listed too. restart is in the " +
+			"warning but is not ignored: without deploy.restart_policy convertRestartPolicy turns it into one " +
+			"(GN403, SW113); with one, it is ignored. A key that the file's version does not have yet " +
+			"(cgroupns_mode before 3.9, oom_score_adj before 3.13) is refused by the schema (SW101), not ignored. " +
+			"A host IP on a port is dropped. The file does not do what it says.",
+		Bad:   "    depends_on: [db]\n    tmpfs: /run\n",
+		Good:  "    # no depends_on: the entrypoint waits for db itself\n    volumes:\n      - type: tmpfs\n        target: /run\n",
 		Check: checkIgnored,
 	},
 	{
@@ -392,7 +401,10 @@ var Rules = []*Rule{
 			"docker service update --force). A window makes it a budget per window: only restarts within " +
 			"the last window count. But a slot refused a restart stays dead too, even after the window " +
 			"passes; nothing retries it. For a server, leave max_attempts out (Swarm's default: no limit, " +
-			"with delay between attempts) and let the healthcheck and monitoring catch a crash loop.",
+			"with delay between attempts) and let the healthcheck and monitoring catch a crash loop. restart: " +
+			"on-failure:N without deploy.restart_policy is the same budget: docker stack deploy converts it to " +
+			"condition on-failure with max_attempts N and no window (cli/compose/convert/service.go " +
+			"convertRestartPolicy; measured: {\"Condition\":\"on-failure\",\"MaxAttempts\":3} for on-failure:3).",
 		Bad:   "      restart_policy:\n        condition: any\n        max_attempts: 3\n",
 		Good:  "      restart_policy:\n        condition: any\n        delay: 5s\n",
 		Check: checkRestartBudget,

@@ -33,6 +33,7 @@ var (
 	// and the second in "Ignoring deprecated options: ..." (DeprecatedProperties). depends_on and
 	// tmpfs are dropped without a word: cli/compose/convert/service.go never reads them into the
 	// service spec, so a file that relies on start order or a tmpfs mount silently loses it.
+	// restart is the one key of UnsupportedProperties that convert reads (checkRestartKey).
 	ignoredKeys = map[string]ignoredKey{
 		"build":          {why: "Ignoring unsupported options: build; build and push the image first"},
 		"cgroupns_mode":  {why: "Ignoring unsupported options: cgroupns_mode"},
@@ -46,7 +47,7 @@ var (
 		"network_mode":   {why: "Ignoring unsupported options: network_mode"},
 		"pid":            {why: "Ignoring unsupported options: pid"},
 		"privileged":     {why: "Ignoring unsupported options: privileged"},
-		"restart":        {why: "Ignoring unsupported options: restart; use deploy.restart_policy"},
+		"restart":        {why: "Ignoring unsupported options: restart"}, // but converted: checkRestartKey
 		"security_opt":   {why: "Ignoring unsupported options: security_opt"},
 		"shm_size":       {why: "Ignoring unsupported options: shm_size"},
 		"userns_mode":    {why: "Ignoring unsupported options: userns_mode"},
@@ -54,6 +55,9 @@ var (
 		"expose":         {why: "Ignoring deprecated options: services on the same network reach each other on any port"},
 		"depends_on":     {why: "silently: Swarm starts services in no particular order", silent: true},
 		"tmpfs":          {why: "silently; use a volume of type tmpfs", silent: true},
+		// The 3.13 schema takes oom_score_adj, but ServiceConfig.OomScoreAdj has no mapstructure tag
+		// (cli/compose/types/types.go), so the loader never fills it and convert sends 0.
+		"oom_score_adj": {why: "silently: docker's loader has no field for it, so it never reaches the service spec", silent: true},
 	}
 )
 
@@ -192,11 +196,22 @@ func seqItems(n *yaml.Node) []*yaml.Node {
 }
 
 func checkIgnored(p *Pass) {
+	minor, versionOK := composeMinor(p.Doc.Root)
 	for _, s := range p.Doc.Services {
 		for _, kv := range yamlnode.Pairs(s.Node) {
-			if ig, ok := ignoredKeys[kv[0].Value]; ok {
-				p.Reportf(kv[0], s.Name, "service %q: %s is ignored by docker stack deploy (%s)", s.Name, kv[0].Value, ig.why)
+			key := kv[0].Value
+			ig, ok := ignoredKeys[key]
+			if !ok {
+				continue
 			}
+			if pr, known := serviceShape.props[key]; known && versionOK && pr.since > minor {
+				continue // the schema of this version refuses it (SW101): it is not ignored, it fails
+			}
+			if key == "restart" {
+				checkRestartKey(p, s, kv[0])
+				continue
+			}
+			p.Reportf(kv[0], s.Name, "service %q: %s is ignored by docker stack deploy (%s)", s.Name, key, ig.why)
 		}
 		_, ports := yamlnode.Field(s.Node, "ports")
 		for _, port := range seqItems(ports) {
@@ -204,6 +219,32 @@ func checkIgnored(p *Pass) {
 				p.Reportf(port, s.Name, "service %q: the host IP in %q is ignored: Swarm publishes on every node's ingress", s.Name, p.Doc.Str(port))
 			}
 		}
+	}
+}
+
+// checkRestartKey: docker stack deploy says it ignores restart:, and does when the service has a
+// deploy.restart_policy; without one it converts it (swarmRestart).
+func checkRestartKey(p *Pass, s *Service, key *yaml.Node) {
+	if _, rp := yamlnode.Find(s.Node, "deploy", "restart_policy"); rp != nil {
+		p.Reportf(key, s.Name, "service %q: restart is ignored by docker stack deploy: deploy.restart_policy takes its place (docker prints \"Ignoring unsupported options: restart\")", s.Name)
+		return
+	}
+	restart, ok := restartWithoutPolicy(p.Doc, s)
+	if !ok {
+		return // not a string: SW105
+	}
+	v := p.Doc.Str(restart)
+	says := fmt.Sprintf("service %q: docker stack deploy prints \"Ignoring unsupported options: restart\" but", s.Name)
+	cond, attempts, err := swarmRestart(v)
+	switch {
+	case err != nil:
+		p.Reportf(key, s.Name, "%s reads restart: %s, and fails with \"service %s: %v\"", says, v, s.Name, err)
+	case cond == "":
+		p.Reportf(key, s.Name, "%s reads restart: %q as no restart policy, so Swarm's default applies: condition any", says, v)
+	case attempts > 0:
+		p.Reportf(key, s.Name, "%s applies restart: %s as deploy.restart_policy condition %s with max_attempts %d", says, v, cond, attempts)
+	default:
+		p.Reportf(key, s.Name, "%s applies restart: %s as deploy.restart_policy condition %s", says, v, cond)
 	}
 }
 
@@ -473,9 +514,17 @@ func checkEnvFile(p *Pass) {
 	}
 }
 
-// checkRestartBudget: max_attempts without window is counted over the life of the service's spec.
+// checkRestartBudget: max_attempts without window is counted over the life of the service's spec,
+// and so is the count of restart: on-failure:N, which docker stack deploy converts to max_attempts N
+// without a window when the service has no deploy.restart_policy.
 func checkRestartBudget(p *Pass) {
 	for _, s := range p.Doc.Services {
+		if restart, ok := restartWithoutPolicy(p.Doc, s); ok {
+			v := p.Doc.Str(restart)
+			if cond, n, err := swarmRestart(v); err == nil && cond == "on-failure" && n > 0 {
+				p.Reportf(restart, s.Name, "service %q: restart: %s becomes restart_policy condition on-failure with max_attempts %d and no window, a lifetime budget: after %d restarts its task is never restarted again until the service is updated", s.Name, v, n, n)
+			}
+		}
 		rp := yamlnode.Get(s.Node, "deploy", "restart_policy")
 		_, ma := yamlnode.Field(rp, "max_attempts")
 		if ma == nil || ma.Kind != yaml.ScalarNode {
