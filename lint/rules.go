@@ -38,7 +38,12 @@ var Rules = []*Rule{
 	{
 		ID: "GN404", Title: "host access: Docker socket or the host network", Severity: Error,
 		Doc: "A bind-mounted Docker socket hands the container root on its node (and, on a manager, the whole " +
-			"Swarm); joining the network named host shares the node's network stack. A cache needs neither. " +
+			"Swarm). A service on a network declared external whose name is host (networks: {host: {external: " +
+			"true}}, a key with external: true and name: host, or the older external: {name: host}) shares the " +
+			"node's network stack (measured: the same network namespace inode as the host's); docker stack " +
+			"deploy does not check that an external host exists (cli/command/stack/swarm/deploy_composefile.go " +
+			"validateExternalNetworks skips it). An undeclared networks: [host] does not join it: deploy creates " +
+			"an overlay STACK_host and fails (SW107). A cache needs neither. " +
 			"privileged, pid: host and network_mode: host are not reported here: docker stack deploy ignores " +
 			"them (cli/compose/types/types.go UnsupportedProperties; cli/compose/convert/service.go never puts " +
 			"them in the service spec), so they grant nothing; SW106 says they do nothing.",
@@ -336,8 +341,16 @@ var Rules = []*Rule{
 	},
 	{
 		ID: "SW107", Title: "undefined network, volume, secret or config", Severity: Error,
-		Doc: "docker stack config accepts a reference to something the file does not declare; deploy then " +
-			"fails at the daemon (service redis: undefined secret \"x\").",
+		Doc: "docker stack config accepts a reference to a network, volume, secret or config the file does not " +
+			"declare (only the network default needs no declaration). docker stack deploy then fails on the " +
+			"client, in convert (cli/compose/convert/service.go convertServiceNetworks, convertServiceSecrets, " +
+			"convertServiceConfigObjs; convert/volume.go handleVolumeToMount): \"service redis: undefined secret " +
+			"\\\"x\\\"\". But it has already created the stack's networks, secrets and configs " +
+			"(cli/command/stack/swarm/deploy_composefile.go deployCompose runs convert.Services after them), an " +
+			"overlay STACK_x for the undeclared network x itself among them (convert/compose.go Networks creates " +
+			"every network a service names): a half-done deploy, with no service created or updated. host and " +
+			"ingress are no exception: an undeclared networks: [host] is an overlay STACK_host and the same " +
+			"failure, not the node's network (that is an external network named host, GN404).",
 		Bad:   "    secrets: [redis_password]\n# no top-level secrets:\n",
 		Good:  "    secrets: [redis_password]\nsecrets:\n  redis_password:\n    external: true\n",
 		Check: checkUndefined,

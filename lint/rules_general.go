@@ -108,19 +108,11 @@ func swarmRestart(v string) (condition string, maxAttempts int, err error) {
 
 func checkHostAccess(p *Pass) {
 	for _, s := range p.Doc.Services {
-		_, nets := yamlnode.Field(s.Node, "networks")
-		if nets != nil {
-			var refs []*yaml.Node
-			if nets.Kind == yaml.SequenceNode {
-				refs = nets.Content
-			}
-			for _, kv := range yamlnode.Pairs(nets) {
-				refs = append(refs, kv[0])
-			}
-			for _, n := range refs {
-				if p.Doc.Str(n) == "host" || n.Value == "host" {
-					p.Reportf(n, s.Name, "service %q joins the host network", s.Name)
-				}
+		// Only a network declared external whose name is host joins the node's network; an
+		// undeclared networks: [host] makes an overlay and fails the deploy (SW107).
+		for _, ref := range networkRefs(p.Doc, s) {
+			if name, external := p.Doc.externalName("networks", ref.name); external && name == "host" {
+				p.Reportf(ref.node, s.Name, "service %q joins the host network (external network %q): it shares the node's network stack", s.Name, ref.name)
 			}
 		}
 		_, vols := yamlnode.Field(s.Node, "volumes")

@@ -259,42 +259,83 @@ func checkUndefined(p *Pass) {
 		return out
 	}
 	nets, vols, secrets, configs := declared("networks"), declared("volumes"), declared("secrets"), declared("configs")
+	// What docker stack deploy has done before convert fails (cli/command/stack/swarm/deploy_composefile.go
+	// deployCompose): created the networks the services name, the stack's secrets and its configs.
 	for _, s := range p.Doc.Services {
-		_, netList := yamlnode.Field(s.Node, "networks")
-		refs := map[*yaml.Node]string{}
-		switch {
-		case netList == nil:
-		case netList.Kind == yaml.SequenceNode:
-			for _, n := range netList.Content {
-				refs[n] = p.Doc.Str(n)
+		for _, ref := range networkRefs(p.Doc, s) {
+			name := ref.name
+			if nets[name] || name == "default" {
+				continue
 			}
-		case netList.Kind == yaml.MappingNode:
-			for _, kv := range yamlnode.Pairs(netList) {
-				refs[kv[0]] = kv[0].Value
+			fails := fmt.Sprintf("service %s: undefined network %q", s.Name, name)
+			not := ""
+			if name == "host" || name == "ingress" {
+				not = fmt.Sprintf(" it does not join the node's %s network;", name)
 			}
-		}
-		for n, name := range refs {
-			if !nets[name] && name != "default" && name != "host" && name != "ingress" {
-				p.Reportf(n, s.Name, "service %q uses network %q, which is not declared under networks:", s.Name, name)
-			}
+			p.Reportf(ref.node, s.Name, "service %q uses network %q, which is not declared under networks:%s docker stack deploy creates the stack's networks (an overlay STACK_%s among them), secrets and configs, then fails with %q", s.Name, name, not, name, fails)
 		}
 		_, volList := yamlnode.Field(s.Node, "volumes")
 		for _, v := range seqItems(volList) {
 			typ, src, node := volumeSource(p.Doc, v)
 			if typ == "volume" && src != "" && !vols[src] {
-				p.Reportf(node, s.Name, "service %q mounts volume %q, which is not declared under volumes:", s.Name, src)
+				p.Reportf(node, s.Name, "service %q mounts volume %q, which is not declared under volumes: docker stack deploy creates the stack's networks, secrets and configs, then fails with %q", s.Name, src, fmt.Sprintf("service %s: undefined volume %q", s.Name, src))
 			}
 		}
 		for kind, decl := range map[string]map[string]bool{"secrets": secrets, "configs": configs} {
 			_, list := yamlnode.Field(s.Node, kind)
+			what := strings.TrimSuffix(kind, "s")
 			for _, ref := range seqItems(list) {
 				name, node := refSource(p.Doc, ref)
 				if name != "" && !decl[name] {
-					p.Reportf(node, s.Name, "service %q: undefined %s %q (deploy fails at the daemon)", s.Name, strings.TrimSuffix(kind, "s"), name)
+					p.Reportf(node, s.Name, "service %q: undefined %s %q: docker stack deploy creates the stack's networks, secrets and configs, then fails with %q", s.Name, what, name, fmt.Sprintf("service %s: undefined %s %q", s.Name, what, name))
 				}
 			}
 		}
 	}
+}
+
+// netRef is one network a service names, with the node to report at.
+type netRef struct {
+	node *yaml.Node
+	name string
+}
+
+// networkRefs are the networks a service names, in the list form (values are interpolated) or the
+// mapping form (keys are not), in file order.
+func networkRefs(d *Document, s *Service) []netRef {
+	_, list := yamlnode.Field(s.Node, "networks")
+	var refs []netRef
+	switch {
+	case list == nil:
+	case list.Kind == yaml.SequenceNode:
+		for _, n := range list.Content {
+			refs = append(refs, netRef{n, d.Str(n)})
+		}
+	case list.Kind == yaml.MappingNode:
+		for _, kv := range yamlnode.Pairs(list) {
+			refs = append(refs, netRef{kv[0], kv[0].Value})
+		}
+	}
+	return refs
+}
+
+// externalName is the name of the existing object a top-level network, volume, secret or config
+// declared external stands for: name:, else the 3.0-3.4 external: {name: ...}, else the key (an
+// empty name is no name; cli/compose/loader/loader.go LoadNetworks, LoadVolumes,
+// loadFileObjectConfig). ok is false for an object that is not declared or not external.
+func (d *Document) externalName(kind, key string) (string, bool) {
+	_, obj := yamlnode.Field(yamlnode.Get(d.Root, kind), key)
+	ext, external := d.external(obj)
+	if obj == nil || !external {
+		return "", false
+	}
+	if _, n := yamlnode.Field(obj, "name"); d.Str(n) != "" {
+		return d.Str(n), true
+	}
+	if _, n := yamlnode.Field(ext, "name"); d.Str(n) != "" {
+		return d.Str(n), true
+	}
+	return key, true
 }
 
 // volumeSource reads a service volume in short ("src:/dst[:ro]") or long syntax.
