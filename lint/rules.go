@@ -77,15 +77,14 @@ var Rules = []*Rule{
 		Check: func(p *Pass) { checkMemory(p, "reservations", p.Policy.Memory.Reservation, "reservation") },
 	},
 	{
-		ID: "PL204", Title: "network not overlay, or attachable", Severity: Error,
-		Doc: "Swarm services talk over overlay networks; a network declared with driver: bridge (or any other " +
-			"local driver) does not span nodes. A network declared without a driver is fine: docker stack " +
-			"deploy creates it as an overlay (cli/command/stack/swarm/deploy_composefile.go, " +
-			"defaultNetworkDriver). An attachable network lets any container on any node join it and reach " +
-			"the cache. A network shared with other stacks is declared external.",
+		ID: "PL204", Title: "attachable network", Severity: Error,
+		Doc: "An attachable network lets any container started with docker run on any node join it and reach " +
+			"the cache, outside Swarm's services. A network shared with other stacks is declared external " +
+			"instead. (A network with a local driver such as bridge, which this rule used to report, is SW115: " +
+			"docker stack deploy fails on it.)",
 		Bad:   "networks:\n  app_main:\n    driver: overlay\n    attachable: true\n",
 		Good:  "networks:\n  app_main:\n    external: true\n",
-		Check: checkNetworks,
+		Check: checkAttachable,
 	},
 	{
 		ID: "PL205", Title: "image not allowed by the policy", Severity: Error,
@@ -433,5 +432,20 @@ var Rules = []*Rule{
 		Bad:   "      placement:\n        constraints: [node.role = worker, node.label.redis == true]\n",
 		Good:  "      placement:\n        constraints: [node.role == worker, node.labels.redis == true]\n",
 		Check: checkConstraints,
+	},
+	{
+		ID: "SW115", Title: "network with a driver Swarm services cannot use", Severity: Error,
+		Doc: "docker stack deploy creates the networks its services name before the services, with the file's " +
+			"driver (cli/command/stack/swarm/deploy_composefile.go createNetworks; overlay when driver is left " +
+			"out or empty). A bridge, macvlan or ipvlan network is then local to the node deploy runs on " +
+			"(libnetwork's drivers are local-scoped, and stack deploy asks for no swarm scope), and the daemon " +
+			"refuses every service on it: \"The network STACK_x cannot be used with services. Only networks " +
+			"scoped to the swarm can be used, such as those created with the overlay driver.\" (docker/docker " +
+			"daemon/cluster/networks.go populateNetworkID). The deploy fails and the network stays behind. " +
+			"Judged after interpolation, so driver: ${NET_DRIVER:-bridge} counts; a network no service names " +
+			"is never created and not reported. Leave driver out, or write overlay.",
+		Bad:   "networks:\n  app_main:\n    driver: bridge\n",
+		Good:  "networks:\n  app_main:\n    driver: overlay\n",
+		Check: checkLocalNetworks,
 	},
 }

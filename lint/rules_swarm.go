@@ -583,3 +583,37 @@ func checkRestartBudget(p *Pass) {
 		p.Reportf(ma, s.Name, "service %q: max_attempts %d without window is a lifetime budget: after %d restarts its task is never restarted again until the service is updated", s.Name, n, n)
 	}
 }
+
+// localDrivers are the built-in network drivers whose networks docker stack deploy creates local to
+// the node it runs on (libnetwork's drivers declare DataScope local; stack deploy asks for no
+// scope), which the daemon then refuses to attach a service to (docker/docker
+// daemon/cluster/networks.go populateNetworkID).
+var localDrivers = map[string]bool{"bridge": true, "macvlan": true, "ipvlan": true}
+
+// checkLocalNetworks: a stack network with a local driver that a service uses fails the deploy after
+// the network was created. A network no service names is never created (convert/compose.go Networks).
+func checkLocalNetworks(p *Pass) {
+	used := map[string]bool{}
+	for _, s := range p.Doc.Services {
+		refs := networkRefs(p.Doc, s)
+		if len(refs) == 0 {
+			used["default"] = true
+		}
+		for _, r := range refs {
+			used[r.name] = true
+		}
+	}
+	_, nets := yamlnode.Field(p.Doc.Root, "networks")
+	for _, kv := range yamlnode.Pairs(nets) {
+		key, n := kv[0].Value, yamlnode.Deref(kv[1])
+		_, driver := yamlnode.Field(n, "driver")
+		if _, external := p.Doc.external(n); external || !used[key] || !localDrivers[p.Doc.Str(driver)] {
+			continue
+		}
+		name := "STACK_" + key
+		if _, nm := yamlnode.Field(n, "name"); p.Doc.Str(nm) != "" {
+			name = p.Doc.Str(nm)
+		}
+		p.Reportf(driver, "", "network %q uses the %s driver: docker stack deploy creates it on its node, then fails with \"The network %s cannot be used with services. Only networks scoped to the swarm can be used, such as those created with the overlay driver.\" and leaves the network behind", key, p.Doc.Str(driver), name)
+	}
+}
