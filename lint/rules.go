@@ -356,12 +356,21 @@ var Rules = []*Rule{
 	},
 	{
 		ID: "SW108", Title: "name Swarm refuses", Severity: Error,
-		Doc: "The client does not check names; the daemon refuses at deploy time. Measured with Engine 20.10.24: " +
-			"secrets and configs are letters, digits, '-', '_' and '.', starting and ending with a letter or digit, " +
-			"at most 64 characters; overlay networks are DNS name components (letters and digits, '-' or '_' only " +
-			"between them, no '.'), at most 63 characters; local volumes are a letter or digit and at least one more " +
-			"of letters, digits, '_', '.' and '-', at most 255 characters. An object without name: that is not " +
-			"external is named STACK_key (docker/cli cli/compose/convert), so its key is judged after that prefix.",
+		Doc: "docker stack deploy does not check names; the manager or the node refuses them. Secrets and " +
+			"configs (swarmkit manager/controlapi/common.go validateConfigOrSecretAnnotations): letters, digits, " +
+			"'-', '_' and '.', starting and ending with a letter or digit, at most 64 characters. Overlay " +
+			"networks and services (validateAnnotations, isValidDNSName): DNS name components, letters and digits " +
+			"with '-' or '_' only between them (no '.'), at most 63 characters (\"name must be valid as a DNS name " +
+			"component\"). A service is named STACK_SERVICE, so web.api and tail- are refused; deploy creates " +
+			"services one by one, in no fixed order, after the stack's networks, secrets and configs " +
+			"(cli/command/stack/swarm/deploy_composefile.go), which a refused service leaves behind. Local " +
+			"volumes (docker/docker volume/local/local.go validateName): a letter or digit, then one or more " +
+			"letters, digits, '_', '.' and '-', at most 255 characters. Worse than a refusal, nothing checks a " +
+			"volume name before a node creates the volume for a task: deploy succeeds, every task that mounts " +
+			"it is rejected, and the service stays at 0/1 (measured with _auditv). An object without a name " +
+			"(or with an empty one, such as an unset ${VAR}) that is not external is named STACK_key (docker/cli " +
+			"cli/compose/convert), so its key is judged after that prefix; lint does not know the stack's name " +
+			"and leaves room for one letter. Measured with Engine 20.10.24 as well.",
 		Bad:   "secrets:\n  redis password:\n    external: true\n",
 		Good:  "secrets:\n  redis_password:\n    external: true\n",
 		Check: checkNames,

@@ -396,8 +396,6 @@ func refTarget(d *Document, ref *yaml.Node) string {
 	return d.Str(s)
 }
 
-var serviceName = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]*$`)
-
 // nameRule is what the daemon takes as the name of one kind of object. Measured with Engine 20.10.24
 // (docker secret, config and overlay network create on a one-node Swarm; docker volume create):
 // secrets and configs refuse a 65th character and "a b" ("only 64 [a-zA-Z0-9-_.] characters
@@ -455,6 +453,10 @@ func checkNames(p *Pass) {
 			if strings.Contains(name, "$") {
 				continue
 			}
+			if kind == "volumes" {
+				checkVolumeName(p, node, name, exact, rule)
+				continue
+			}
 			switch {
 			case exact && (len(name) > rule.max || !rule.whole.MatchString(name)):
 				p.Reportf(node, "", "%s name %q is refused by the daemon: %s", what, name, rule.says)
@@ -465,11 +467,50 @@ func checkNames(p *Pass) {
 			}
 		}
 	}
+	// A service is named STACK_SERVICE, and swarmkit takes only a DNS name component of at most 63
+	// characters (manager/controlapi/common.go validateAnnotations, isValidDNSName), the same rule as
+	// an overlay network's. docker stack deploy creates services one by one in no fixed order, after
+	// the stack's networks, secrets and configs (cli/command/stack/swarm/deploy_composefile.go).
+	dns := nameRules["networks"]
 	for _, s := range p.Doc.Services {
-		if len(s.Name) > 50 || !serviceName.MatchString(s.Name) {
-			p.Reportf(s.Key, s.Name, "service name %q makes Swarm service names that are not DNS labels (letters, digits, '-', '_', '.'; STACK_SERVICE at most 63 characters)", s.Name)
+		switch {
+		case !dns.tail.MatchString(s.Name):
+			p.Reportf(s.Key, s.Name, "service name %q is refused by the daemon once stack deploy names it STACK_%s (\"name must be valid as a DNS name component\": %s); the stack's networks, secrets and configs, and maybe some of its services, are created by then", s.Name, s.Name, dns.says)
+		case len(s.Name)+2 > dns.max:
+			p.Reportf(s.Key, s.Name, "service name %q is too long: stack deploy names it STACK_%s, over 63 characters (\"name must be 63 characters or fewer\"); the stack's networks, secrets and configs, and maybe some of its services, are created by then", s.Name, s.Name)
 		}
 	}
+}
+
+// checkVolumeName: the manager takes any volume name; a node creates the volume when it starts a
+// task that mounts it and refuses the name there (docker/docker volume/local/local.go
+// validateName), so every task is rejected and Swarm keeps retrying with the same result.
+func checkVolumeName(p *Pass, node *yaml.Node, name string, exact bool, rule nameRule) {
+	full := name
+	if !exact {
+		full = "STACK_" + name
+	}
+	if exact && rule.whole.MatchString(name) && len(name) <= rule.max || !exact && rule.tail.MatchString(name) && len(full) <= rule.max {
+		return
+	}
+	as := ""
+	if !exact {
+		as = fmt.Sprintf(" (%s once stack deploy names it)", full)
+	}
+	p.Reportf(node, "", "volume name %q%s passes docker stack deploy but not the node: every task that mounts it is rejected (%q) and its service never runs a replica; a local volume name is %s", name, as, volumeRefusal(name, exact), rule.says)
+}
+
+// volumeRefusal is the error the node's local volume driver gives for a name
+// (docker/docker volume/local/local.go validateName; a name too long for the file system fails
+// when its directory is made).
+func volumeRefusal(name string, exact bool) string {
+	switch {
+	case exact && len(name) == 1:
+		return "volume name is too short, names should be at least two alphanumeric characters"
+	case exact && len(name) > 255 || !exact && len(name)+2 > 255:
+		return "file name too long"
+	}
+	return "includes invalid characters for a local volume name"
 }
 
 func checkInterpolation(p *Pass) {
