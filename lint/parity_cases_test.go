@@ -112,5 +112,6 @@ var parityCases = map[string]string{
 	"non-string key in an x- extension":      "version: \"3.8\"\nx-a:\n  1: x\nservices:\n  a: {image: a:1}\n",
 	"non-string key at the top level":        "version: \"3.8\"\n1: x\nservices:\n  a: {image: a:1}\n",
 	"date key":                               "services:\n  a: {image: a:1, labels: {2001-01-01: x}}\n",
+	"one-letter volume source":               "services:\n  a:\n    image: a:1\n    volumes: [\"v:/data\", \"w:/data:ro\"]\nvolumes:\n  v: {}\n  w: {}\n",
 	"empty name from a variable":             "services:\n  a: {image: a:1, networks: [n]}\nnetworks:\n  n: {name: \"${N}\"}\nvolumes:\n  v: {name: \"${N}\", external: true}\n",
 }

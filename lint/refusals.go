@@ -192,11 +192,19 @@ func nonEmpty(d *Document, v *yaml.Node) bool {
 // parseVolumeSpec follows docker/cli's ParseVolume (cli/compose/loader/volume.go): SOURCE:TARGET[:MODE],
 // where a single letter followed by ':' is a Windows drive, not a separator.
 func parseVolumeSpec(spec string) error {
+	_, _, err := splitVolumeSpec(spec)
+	return err
+}
+
+// splitVolumeSpec is ParseVolume's reading of a short volume: one field is the target of an anonymous
+// volume, two or three are source, target and mode. A letter followed by ':' at the start of a field
+// stays in it (a Windows drive), so "v:/data" is one field: an anonymous volume at "v:/data".
+func splitVolumeSpec(spec string) (source, target string, err error) {
 	switch len(spec) {
 	case 0:
-		return fmt.Errorf("invalid empty volume spec")
+		return "", "", fmt.Errorf("invalid empty volume spec")
 	case 1, 2:
-		return nil
+		return "", spec, nil
 	}
 	var buf []rune
 	var fields []string
@@ -207,10 +215,10 @@ func parseVolumeSpec(spec string) error {
 			buf = append(buf, r)
 		case r == ':' || r == 0:
 			if len(buf) == 0 {
-				return fmt.Errorf("empty section between colons")
+				return "", "", fmt.Errorf("empty section between colons")
 			}
 			if len(fields) == 2 && r == ':' {
-				return fmt.Errorf("too many colons")
+				return "", "", fmt.Errorf("too many colons")
 			}
 			fields = append(fields, string(buf))
 			buf = nil
@@ -218,7 +226,32 @@ func parseVolumeSpec(spec string) error {
 			buf = append(buf, r)
 		}
 	}
-	return nil
+	if len(fields) == 1 {
+		return "", fields[0], nil
+	}
+	return fields[0], fields[1], nil
+}
+
+// windowsDrive reports whether a path starts with a letter and ':', which ParseVolume keeps together.
+func windowsDrive(path string) bool {
+	r := []rune(path)
+	return len(r) >= 2 && unicode.IsLetter(r[0]) && r[1] == ':'
+}
+
+// volumeIsFilePath is docker/cli's isFilePath (cli/compose/loader/volume.go): a source that makes the
+// short syntax a bind mount.
+func volumeIsFilePath(source string) bool {
+	switch {
+	case source == "":
+		return false
+	case strings.ContainsRune("./~", rune(source[0])):
+		return true
+	case len([]rune(source)) == 1:
+		return false
+	case strings.HasPrefix(source, `\\`):
+		return true
+	}
+	return windowsDrive(source)
 }
 
 func notFinite(v string) bool {

@@ -219,8 +219,14 @@ var Rules = []*Rule{
 	},
 	{
 		ID: "RD314", Title: "append-only file without a volume at the data directory", Severity: Error,
-		Doc: "With --appendonly yes Redis writes to /data (or --dir). Without a volume there the AOF lives in " +
-			"the container's layer and every restart starts empty.",
+		Doc: "With --appendonly yes Redis writes to /data (or --dir). Swarm never restarts a task in place: it " +
+			"starts a new task, with a new container, and removes the old one with its anonymous volumes " +
+			"(docker/docker daemon/cluster/executor/container/adapter.go, RemoveVolume). Without a named volume " +
+			"or a bind mount at the data directory, the AOF goes with it: at /data into the anonymous volume " +
+			"the official image declares (docker-library/redis 6.2/alpine/Dockerfile: VOLUME /data; measured: " +
+			"each task gets a new anonymous volume, deleted with the task), elsewhere into the container's " +
+			"writable layer. Either way every restart starts empty. An anonymous volume written in the file " +
+			"(- /data) is the same.",
 		Bad:   "    command: [--appendonly, \"yes\"]\n",
 		Good:  "    command: [--appendonly, \"yes\"]\n    volumes:\n      - redis_data:/data\n",
 		Check: checkAOFVolume,
@@ -456,5 +462,20 @@ var Rules = []*Rule{
 		Bad:   "networks:\n  app_main:\n    driver: bridge\n",
 		Good:  "networks:\n  app_main:\n    driver: overlay\n",
 		Check: checkLocalNetworks,
+	},
+	{
+		ID: "SW116", Title: "volume that docker reads as a Windows drive", Severity: Error,
+		Doc: "docker/cli splits a short volume spec on ':' but keeps a single letter followed by ':' together, " +
+			"as a Windows drive (cli/compose/loader/volume.go ParseVolume, isWindowsDrive). So v:/data, meant as " +
+			"the volume v at /data, is an anonymous volume at the target v:/data, and w:/data:ro a bind mount of " +
+			"w:/data at ro. Nothing refuses it before a node starts a task: docker stack config and deploy take " +
+			"it, and each node's executor rejects every task because a mount target (or a bind source) must be " +
+			"an absolute path (docker/docker daemon/cluster/executor/container/validate.go validateMounts), so " +
+			"the service never runs a replica (measured for v:/data: every task rejected, 0/1). No other rule " +
+			"covers it: SW105 is what the client refuses, and SW107 does not see a reference, since docker sees " +
+			"none. Give the volume a name of two characters or more, or use the long syntax.",
+		Bad:   "    volumes:\n      - v:/data\nvolumes:\n  v: {}\n",
+		Good:  "    volumes:\n      - redis_data:/data\nvolumes:\n  redis_data: {}\n",
+		Check: checkDriveVolumes,
 	},
 }

@@ -338,15 +338,16 @@ func (d *Document) externalName(kind, key string) (string, bool) {
 	return key, true
 }
 
-// volumeSource reads a service volume in short ("src:/dst[:ro]") or long syntax.
+// volumeSource reads a service volume in short ("src:/dst[:ro]", split as docker's ParseVolume
+// does) or long syntax: its type ("anonymous" for a short volume without a source), source and the
+// node to report at.
 func volumeSource(d *Document, v *yaml.Node) (typ, source string, node *yaml.Node) {
 	if v.Kind == yaml.ScalarNode {
-		parts := strings.Split(d.Str(v), ":")
-		if len(parts) < 2 {
+		src, _, err := splitVolumeSpec(d.Str(v))
+		switch {
+		case err != nil || src == "":
 			return "anonymous", "", v
-		}
-		src := parts[0]
-		if strings.HasPrefix(src, "/") || strings.HasPrefix(src, ".") || strings.HasPrefix(src, "~") {
+		case volumeIsFilePath(src):
 			return "bind", src, v
 		}
 		return "volume", src, v
@@ -365,11 +366,8 @@ func volumeSource(d *Document, v *yaml.Node) (typ, source string, node *yaml.Nod
 
 func volumeTarget(d *Document, v *yaml.Node) string {
 	if v.Kind == yaml.ScalarNode {
-		parts := strings.Split(d.Str(v), ":")
-		if len(parts) >= 2 {
-			return parts[1]
-		}
-		return parts[0]
+		_, target, _ := splitVolumeSpec(d.Str(v))
+		return target
 	}
 	_, t := yamlnode.Field(v, "target")
 	return d.Str(t)
@@ -656,5 +654,35 @@ func checkLocalNetworks(p *Pass) {
 			name = p.Doc.Str(nm)
 		}
 		p.Reportf(driver, "", "network %q uses the %s driver: docker stack deploy creates it on its node, then fails with \"The network %s cannot be used with services. Only networks scoped to the swarm can be used, such as those created with the overlay driver.\" and leaves the network behind", key, p.Doc.Str(driver), name)
+	}
+}
+
+// checkDriveVolumes finds short volume specs that docker/cli's ParseVolume (cli/compose/loader/volume.go)
+// splits otherwise than the file means: a letter followed by ':' is a Windows drive to it, so v:/data
+// is an anonymous volume at the target "v:/data", not the volume v at /data. docker stack deploy
+// takes it; each node's executor then rejects the task (docker/docker
+// daemon/cluster/executor/container/validate.go validateMounts: a Linux path must be absolute).
+func checkDriveVolumes(p *Pass) {
+	for _, s := range p.Doc.Services {
+		_, vols := yamlnode.Field(s.Node, "volumes")
+		for _, v := range seqItems(vols) {
+			if v.Kind != yaml.ScalarNode || v.Tag != "!!str" {
+				continue
+			}
+			spec := p.Doc.Str(v)
+			src, target, err := splitVolumeSpec(spec)
+			if err != nil || !windowsDrive(src) && !windowsDrive(target) {
+				continue
+			}
+			read := fmt.Sprintf("an anonymous volume at %q", target)
+			if src != "" {
+				read = fmt.Sprintf("a bind mount of %q at %q", src, target)
+			}
+			refusal := "invalid mount target, must be an absolute path: " + target
+			if strings.HasPrefix(target, "/") {
+				refusal = "invalid bind mount source, must be an absolute path: " + src
+			}
+			p.Reportf(v, s.Name, "service %q: docker reads the volume %q as %s (a letter before ':' is a Windows drive to it): docker stack deploy takes it, then every task is rejected on a Linux node (%q) and the service never runs a replica", s.Name, spec, read, refusal)
+		}
 	}
 }
