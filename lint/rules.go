@@ -5,8 +5,15 @@ package lint
 var Rules = []*Rule{
 	{
 		ID: "GN401", Title: "image without a pinned tag", Severity: Warning,
-		Doc: "An image without a tag, or tagged latest, changes under a redeploy: two nodes can run different " +
-			"builds and a rollback does not roll back. Pin a version tag or a digest. (A service with no image " +
+		Doc: "docker stack deploy resolves each image's tag to a digest before it creates or updates a service " +
+			"(--resolve-image always, the default: cli/command/stack/deploy.go, deploy_composefile.go " +
+			"deployServices; docker/docker client/service_create.go and service_update.go pin it with " +
+			"imageWithDigestString), so the nodes agree on the build and a rollback restores the previous " +
+			"digest. But it resolves the tag again on every deploy: with no tag (latest) or latest, any redeploy, " +
+			"even one that changed something else, can silently move the service to a new build, a new major " +
+			"version included. Nodes run different builds only when the digest cannot be resolved (docker warns " +
+			"\"image X could not be accessed on a registry to record its digest\") or with --resolve-image never: " +
+			"each node then pulls the tag on its own. Pin a version tag or a digest. (A service with no image " +
 			"at all is SW111: docker stack deploy refuses it.)",
 		Bad:   "image: redis\n",
 		Good:  "image: redis:6.2-alpine\n",
@@ -14,8 +21,13 @@ var Rules = []*Rule{
 	},
 	{
 		ID: "GN402", Title: "healthcheck missing or disabled", Severity: Warning,
-		Doc: "Without a healthcheck Swarm only knows whether the process exists, not whether it serves; " +
-			"updates roll on and a wedged task is never replaced.",
+		Doc: "Without a healthcheck, in the file or in the image, Swarm only knows whether the process exists, " +
+			"not whether it serves; updates roll on and a wedged task is never replaced. A service without " +
+			"healthcheck: runs the image's own HEALTHCHECK, if it has one (docker/docker daemon/commit.go merge; " +
+			"measured: a task failed \"dockerexec: unhealthy container\" with no healthcheck in the file). lint " +
+			"cannot see the image, so it reports every service without one in the file: write it there, where " +
+			"reviewers see it, or ignore the finding with a reason naming the image's HEALTHCHECK. disable: true " +
+			"and test: [NONE] turn the image's off too.",
 		Bad:   "services:\n  app:\n    image: app:1.0\n",
 		Good:  "services:\n  app:\n    image: app:1.0\n    healthcheck:\n      test: [CMD, /healthz]\n",
 		Check: checkHealthMissing,

@@ -26,9 +26,9 @@ func checkImageTag(p *Pass) {
 		_, tag := p.Doc.imageRepoTag(s)
 		switch tag {
 		case "":
-			p.Reportf(img, s.Name, "service %q: image %q has no tag, so it means latest: pin a version", s.Name, name)
+			p.Reportf(img, s.Name, "service %q: image %q has no tag, so it means latest: docker stack deploy pins the digest latest names at each deploy, so any redeploy can silently move to a new build; pin a version", s.Name, name)
 		case "latest":
-			p.Reportf(img, s.Name, "service %q: image %q moves under you: pin a version", s.Name, name)
+			p.Reportf(img, s.Name, "service %q: image %q moves under you: docker stack deploy pins the digest latest names at each deploy, so any redeploy can silently move to a new build; pin a version", s.Name, name)
 		}
 	}
 }
@@ -37,7 +37,7 @@ func checkHealthMissing(p *Pass) {
 	for _, s := range p.Doc.Services {
 		k, hc := yamlnode.Field(s.Node, "healthcheck")
 		if k == nil {
-			p.Reportf(s.Key, s.Name, "service %q has no healthcheck: Swarm cannot tell a stuck task from a healthy one", s.Name)
+			p.Reportf(s.Key, s.Name, "service %q has no healthcheck in the file: unless its image declares one, which lint cannot see, Swarm cannot tell a stuck task from a healthy one", s.Name)
 			continue
 		}
 		if _, dis := yamlnode.Field(hc, "disable"); dis != nil && isTrue(p.Doc, dis) {
