@@ -107,7 +107,13 @@ var Rules = []*Rule{
 	},
 	{
 		ID: "PL206", Title: "required placement constraint missing", Severity: Error,
-		Doc:   "When the policy lists placement constraints (placement: in .stackgen.yaml), every service has them.",
+		Doc: "When the policy lists placement constraints (placement: in .stackgen.yaml), every service has them. " +
+			"A constraint in the file counts when Swarm reads it as the policy's, as swarmkit compares " +
+			"(manager/constraint/constraint.go Parse, NodeMatches, Match): the same operator; spaces around it " +
+			"do not matter; the attribute part of the key (node.role, node.hostname, the node.labels. and " +
+			"engine.labels. prefixes) and the value are case-insensitive; a label's name is case-sensitive " +
+			"(\"label itself is case sensitive\"). So NODE.LABELS.redis==TRUE meets node.labels.redis == true, " +
+			"and node.labels.Redis == true does not. A node.ip value is compared as written, not as an address.",
 		Bad:   "      placement:\n        constraints: [node.role == worker]\n",
 		Good:  "      placement:\n        constraints:\n          - node.role == worker\n          - node.labels.wheel_analyzer.redis == true\n",
 		Check: checkPlacement,
@@ -451,9 +457,12 @@ var Rules = []*Rule{
 	{
 		ID: "SW114", Title: "placement constraint Swarm refuses or never matches", Severity: Error,
 		Doc: "docker stack config passes any string as a constraint; the daemon parses it with swarmkit's " +
-			"grammar (manager/constraint/constraint.go): KEY == VALUE or KEY != VALUE, a key of letters, digits, " +
-			"'.', '-' and '_', a value without '=', '!' or '<'. Anything else fails the deploy (\"constraint " +
-			"expected one operator from ==, !=\", \"key ... is invalid\"). A key other than node.id, " +
+			"grammar (manager/constraint/constraint.go Parse), as lint does: KEY == VALUE or KEY != VALUE (== is " +
+			"looked for first), both trimmed of spaces; a key starts with a letter or '_' and has at least two " +
+			"characters, all letters, digits, '.', '-' and '_'; a value is one or more of letters, digits, " +
+			"whitespace and : - _ . * ( ) ? + [ ] \\ ^ $ | / and nothing else, so a@b, a=b or a,b is refused. " +
+			"Anything else fails the deploy (\"constraint expected one operator from ==, !=\", \"key ... is " +
+			"invalid\", \"value ... is invalid\"). A key other than node.id, " +
 			"node.hostname, node.ip, node.role, node.platform.os, node.platform.arch, node.labels.* and " +
 			"engine.labels.* parses, but matches no node with either operator: the task stays pending.",
 		Bad:   "      placement:\n        constraints: [node.role = worker, node.label.redis == true]\n",
