@@ -109,9 +109,9 @@ func stackgenVerdict(dir, name string, data []byte) (rejected bool, errs []Findi
 			errs = append(errs, f)
 		}
 		if f.Rule == "SW106" {
-			if m := ignoredMsgRe.FindStringSubmatch(f.Message); m != nil && !seen[m[1]] {
-				seen[m[1]] = true
-				ignored = append(ignored, m[1])
+			if m := ignoredMsgRe.FindStringSubmatch(f.Message); m != nil && !seen[m[1]+m[2]] {
+				seen[m[1]+m[2]] = true
+				ignored = append(ignored, m[1]+m[2])
 			}
 		}
 	}
@@ -119,7 +119,9 @@ func stackgenVerdict(dir, name string, data []byte) (rejected bool, errs []Findi
 	return rejected, errs, ignored, nil
 }
 
-var ignoredMsgRe = regexp.MustCompile(`: ([a-z_]+) is ignored by docker stack deploy`)
+// ignoredMsgRe finds the key an SW106 message names: "KEY is ignored by docker stack deploy", or
+// restart's, which quotes docker's warning and then says what deploy really does with it.
+var ignoredMsgRe = regexp.MustCompile(`: ([a-z_]+) is ignored by docker stack deploy|"Ignoring unsupported options: ([a-z_]+)"`)
 
 // TestCorpusParity: on every real-world file, stackgen has an SW error exactly when docker rejects or
 // refuses it, the error carries docker's reason, and SW106 names exactly the keys docker ignores
@@ -258,7 +260,7 @@ func reasonKeys(reason string) []string {
 		keys = append(keys, strings.Fields(m)[0])
 	}
 	for _, phrase := range []string{"no image specified", "invalid reference format", "forbidden properties",
-		"invalid interpolation format", "version mismatched", "no such file or directory", "empty section between colons",
+		"invalid interpolation format", "version mismatched", "no such file or directory", "empty section between colons", "top-level object must be a mapping", "json: unsupported type",
 		"must be a", "Additional property", "Unsupported Compose file version", "invalid mount config", "is not allowed",
 		"required variable", "must be lowercase", "conflicting parameters", "conflict; only use"} {
 		if strings.Contains(strings.ToLower(reason), strings.ToLower(phrase)) {

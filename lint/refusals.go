@@ -137,11 +137,46 @@ func (c *shapeChecker) loaderChecks() {
 
 var ulimitName = regexp.MustCompile(ulimitNames)
 
-// external reports whether a top-level network, volume, secret or config is external (true, or the
-// external: {name: ...} form), with its external node.
+// external reports whether a top-level network, volume, secret or config is external (true, also
+// after interpolation, or the external: {name: ...} form), with its external node.
 func (d *Document) external(obj *yaml.Node) (*yaml.Node, bool) {
 	_, ext := yamlnode.Field(obj, "external")
-	return ext, ext != nil && (d.Str(ext) == "true" || yamlnode.Deref(ext).Kind == yaml.MappingNode)
+	if ext == nil {
+		return nil, false
+	}
+	if yamlnode.Deref(ext).Kind == yaml.MappingNode {
+		return ext, true
+	}
+	b, _ := d.boolOf(ext)
+	return ext, b
+}
+
+// boolOf is a boolean as docker/cli's loader reads it: a YAML boolean (true, True, TRUE), or a
+// string holding a ${VAR} whose value docker casts at one of the paths of
+// cli/compose/loader/interpolate.go (interpolateTypeCastMapping, toBoolean: y, yes, true, on, n,
+// no, false, off in any case). ok is false for anything else, which the schema refuses (SW105).
+func (d *Document) boolOf(n *yaml.Node) (value, ok bool) {
+	n = yamlnode.Deref(n)
+	if n == nil || n.Kind != yaml.ScalarNode {
+		return false, false
+	}
+	switch {
+	case n.Tag == "!!bool":
+		return strings.EqualFold(n.Value, "true"), true
+	case n.Tag == "!!str" && strings.Contains(n.Value, "$") && d.Str(n) != n.Value:
+		switch strings.ToLower(d.Str(n)) {
+		case "y", "yes", "true", "on":
+			return true, true
+		case "n", "no", "false", "off":
+			return false, true
+		}
+	}
+	return false, false
+}
+
+func isTrue(d *Document, n *yaml.Node) bool {
+	b, ok := d.boolOf(n)
+	return ok && b
 }
 
 func nonEmpty(d *Document, v *yaml.Node) bool {
@@ -157,11 +192,19 @@ func nonEmpty(d *Document, v *yaml.Node) bool {
 // parseVolumeSpec follows docker/cli's ParseVolume (cli/compose/loader/volume.go): SOURCE:TARGET[:MODE],
 // where a single letter followed by ':' is a Windows drive, not a separator.
 func parseVolumeSpec(spec string) error {
+	_, _, err := splitVolumeSpec(spec)
+	return err
+}
+
+// splitVolumeSpec is ParseVolume's reading of a short volume: one field is the target of an anonymous
+// volume, two or three are source, target and mode. A letter followed by ':' at the start of a field
+// stays in it (a Windows drive), so "v:/data" is one field: an anonymous volume at "v:/data".
+func splitVolumeSpec(spec string) (source, target string, err error) {
 	switch len(spec) {
 	case 0:
-		return fmt.Errorf("invalid empty volume spec")
+		return "", "", fmt.Errorf("invalid empty volume spec")
 	case 1, 2:
-		return nil
+		return "", spec, nil
 	}
 	var buf []rune
 	var fields []string
@@ -172,10 +215,10 @@ func parseVolumeSpec(spec string) error {
 			buf = append(buf, r)
 		case r == ':' || r == 0:
 			if len(buf) == 0 {
-				return fmt.Errorf("empty section between colons")
+				return "", "", fmt.Errorf("empty section between colons")
 			}
 			if len(fields) == 2 && r == ':' {
-				return fmt.Errorf("too many colons")
+				return "", "", fmt.Errorf("too many colons")
 			}
 			fields = append(fields, string(buf))
 			buf = nil
@@ -183,7 +226,32 @@ func parseVolumeSpec(spec string) error {
 			buf = append(buf, r)
 		}
 	}
-	return nil
+	if len(fields) == 1 {
+		return "", fields[0], nil
+	}
+	return fields[0], fields[1], nil
+}
+
+// windowsDrive reports whether a path starts with a letter and ':', which ParseVolume keeps together.
+func windowsDrive(path string) bool {
+	r := []rune(path)
+	return len(r) >= 2 && unicode.IsLetter(r[0]) && r[1] == ':'
+}
+
+// volumeIsFilePath is docker/cli's isFilePath (cli/compose/loader/volume.go): a source that makes the
+// short syntax a bind mount.
+func volumeIsFilePath(source string) bool {
+	switch {
+	case source == "":
+		return false
+	case strings.ContainsRune("./~", rune(source[0])):
+		return true
+	case len([]rune(source)) == 1:
+		return false
+	case strings.HasPrefix(source, `\\`):
+		return true
+	}
+	return windowsDrive(source)
 }
 
 func notFinite(v string) bool {

@@ -5,8 +5,15 @@ package lint
 var Rules = []*Rule{
 	{
 		ID: "GN401", Title: "image without a pinned tag", Severity: Warning,
-		Doc: "An image without a tag, or tagged latest, changes under a redeploy: two nodes can run different " +
-			"builds and a rollback does not roll back. Pin a version tag or a digest. (A service with no image " +
+		Doc: "docker stack deploy resolves each image's tag to a digest before it creates or updates a service " +
+			"(--resolve-image always, the default: cli/command/stack/deploy.go, deploy_composefile.go " +
+			"deployServices; docker/docker client/service_create.go and service_update.go pin it with " +
+			"imageWithDigestString), so the nodes agree on the build and a rollback restores the previous " +
+			"digest. But it resolves the tag again on every deploy: with no tag (latest) or latest, any redeploy, " +
+			"even one that changed something else, can silently move the service to a new build, a new major " +
+			"version included. Nodes run different builds only when the digest cannot be resolved (docker warns " +
+			"\"image X could not be accessed on a registry to record its digest\") or with --resolve-image never: " +
+			"each node then pulls the tag on its own. Pin a version tag or a digest. (A service with no image " +
 			"at all is SW111: docker stack deploy refuses it.)",
 		Bad:   "image: redis\n",
 		Good:  "image: redis:6.2-alpine\n",
@@ -14,19 +21,28 @@ var Rules = []*Rule{
 	},
 	{
 		ID: "GN402", Title: "healthcheck missing or disabled", Severity: Warning,
-		Doc: "Without a healthcheck Swarm only knows whether the process exists, not whether it serves; " +
-			"updates roll on and a wedged task is never replaced.",
+		Doc: "Without a healthcheck, in the file or in the image, Swarm only knows whether the process exists, " +
+			"not whether it serves; updates roll on and a wedged task is never replaced. A service without " +
+			"healthcheck: runs the image's own HEALTHCHECK, if it has one (docker/docker daemon/commit.go merge; " +
+			"measured: a task failed \"dockerexec: unhealthy container\" with no healthcheck in the file). lint " +
+			"cannot see the image, so it reports every service without one in the file: write it there, where " +
+			"reviewers see it, or ignore the finding with a reason naming the image's HEALTHCHECK. disable: true " +
+			"and test: [NONE] turn the image's off too.",
 		Bad:   "services:\n  app:\n    image: app:1.0\n",
 		Good:  "services:\n  app:\n    image: app:1.0\n    healthcheck:\n      test: [CMD, /healthz]\n",
 		Check: checkHealthMissing,
 	},
 	{
 		ID: "GN403", Title: "restart: that Swarm's default contradicts", Severity: Warning,
-		Doc: "docker stack deploy ignores restart: (SW106 says so) and applies deploy.restart_policy, whose " +
-			"defaults (swarmkit api/defaults/service.go) are condition any, a 5 s delay, no attempt limit and no " +
-			"window: a task is restarted whenever it exits, even with status 0. For restart: always or " +
-			"unless-stopped that is what the author meant; for restart: \"no\" or on-failure it is not, so the " +
-			"file must say it in deploy.restart_policy.condition (none or on-failure).",
+		Doc: "docker stack deploy prints \"Ignoring unsupported options: restart\", but when the service has no " +
+			"deploy.restart_policy it converts restart: itself (cli/compose/convert/service.go " +
+			"convertRestartPolicy, opts/parse.go ParseRestartPolicy; measured on a one-node Swarm): always and " +
+			"unless-stopped become condition any, on-failure becomes condition on-failure with no attempt limit, " +
+			"and on-failure:N the same with max_attempts N (a lifetime budget: SW113). Those do what they say. " +
+			"restart: \"no\" becomes no restart policy at all, so Swarm's defaults apply (swarmkit " +
+			"api/defaults/service.go): condition any, a 5 s delay, no attempt limit, no window: the task is " +
+			"restarted whenever it exits, even with status 0, the opposite of what the file says. Say it in " +
+			"deploy.restart_policy.condition: none.",
 		Bad:   "    restart: \"no\"\n",
 		Good:  "    deploy:\n      restart_policy:\n        condition: none\n",
 		Check: checkRestartPolicy,
@@ -34,7 +50,12 @@ var Rules = []*Rule{
 	{
 		ID: "GN404", Title: "host access: Docker socket or the host network", Severity: Error,
 		Doc: "A bind-mounted Docker socket hands the container root on its node (and, on a manager, the whole " +
-			"Swarm); joining the network named host shares the node's network stack. A cache needs neither. " +
+			"Swarm). A service on a network declared external whose name is host (networks: {host: {external: " +
+			"true}}, a key with external: true and name: host, or the older external: {name: host}) shares the " +
+			"node's network stack (measured: the same network namespace inode as the host's); docker stack " +
+			"deploy does not check that an external host exists (cli/command/stack/swarm/deploy_composefile.go " +
+			"validateExternalNetworks skips it). An undeclared networks: [host] does not join it: deploy creates " +
+			"an overlay STACK_host and fails (SW107). A cache needs neither. " +
 			"privileged, pid: host and network_mode: host are not reported here: docker stack deploy ignores " +
 			"them (cli/compose/types/types.go UnsupportedProperties; cli/compose/convert/service.go never puts " +
 			"them in the service spec), so they grant nothing; SW106 says they do nothing.",
@@ -68,15 +89,14 @@ var Rules = []*Rule{
 		Check: func(p *Pass) { checkMemory(p, "reservations", p.Policy.Memory.Reservation, "reservation") },
 	},
 	{
-		ID: "PL204", Title: "network not overlay, or attachable", Severity: Error,
-		Doc: "Swarm services talk over overlay networks; a network declared with driver: bridge (or any other " +
-			"local driver) does not span nodes. A network declared without a driver is fine: docker stack " +
-			"deploy creates it as an overlay (cli/command/stack/swarm/deploy_composefile.go, " +
-			"defaultNetworkDriver). An attachable network lets any container on any node join it and reach " +
-			"the cache. A network shared with other stacks is declared external.",
+		ID: "PL204", Title: "attachable network", Severity: Error,
+		Doc: "An attachable network lets any container started with docker run on any node join it and reach " +
+			"the cache, outside Swarm's services. A network shared with other stacks is declared external " +
+			"instead. (A network with a local driver such as bridge, which this rule used to report, is SW115: " +
+			"docker stack deploy fails on it.)",
 		Bad:   "networks:\n  app_main:\n    driver: overlay\n    attachable: true\n",
 		Good:  "networks:\n  app_main:\n    external: true\n",
-		Check: checkNetworks,
+		Check: checkAttachable,
 	},
 	{
 		ID: "PL205", Title: "image not allowed by the policy", Severity: Error,
@@ -87,7 +107,13 @@ var Rules = []*Rule{
 	},
 	{
 		ID: "PL206", Title: "required placement constraint missing", Severity: Error,
-		Doc:   "When the policy lists placement constraints (placement: in .stackgen.yaml), every service has them.",
+		Doc: "When the policy lists placement constraints (placement: in .stackgen.yaml), every service has them. " +
+			"A constraint in the file counts when Swarm reads it as the policy's, as swarmkit compares " +
+			"(manager/constraint/constraint.go Parse, NodeMatches, Match): the same operator; spaces around it " +
+			"do not matter; the attribute part of the key (node.role, node.hostname, the node.labels. and " +
+			"engine.labels. prefixes) and the value are case-insensitive; a label's name is case-sensitive " +
+			"(\"label itself is case sensitive\"). So NODE.LABELS.redis==TRUE meets node.labels.redis == true, " +
+			"and node.labels.Redis == true does not. A node.ip value is compared as written, not as an address.",
 		Bad:   "      placement:\n        constraints: [node.role == worker]\n",
 		Good:  "      placement:\n        constraints:\n          - node.role == worker\n          - node.labels.wheel_analyzer.redis == true\n",
 		Check: checkPlacement,
@@ -211,8 +237,14 @@ var Rules = []*Rule{
 	},
 	{
 		ID: "RD314", Title: "append-only file without a volume at the data directory", Severity: Error,
-		Doc: "With --appendonly yes Redis writes to /data (or --dir). Without a volume there the AOF lives in " +
-			"the container's layer and every restart starts empty.",
+		Doc: "With --appendonly yes Redis writes to /data (or --dir). Swarm never restarts a task in place: it " +
+			"starts a new task, with a new container, and removes the old one with its anonymous volumes " +
+			"(docker/docker daemon/cluster/executor/container/adapter.go, RemoveVolume). Without a named volume " +
+			"or a bind mount at the data directory, the AOF goes with it: at /data into the anonymous volume " +
+			"the official image declares (docker-library/redis 6.2/alpine/Dockerfile: VOLUME /data; measured: " +
+			"each task gets a new anonymous volume, deleted with the task), elsewhere into the container's " +
+			"writable layer. Either way every restart starts empty. An anonymous volume written in the file " +
+			"(- /data) is the same.",
 		Bad:   "    command: [--appendonly, \"yes\"]\n",
 		Good:  "    command: [--appendonly, \"yes\"]\n    volumes:\n      - redis_data:/data\n",
 		Check: checkAOFVolume,
@@ -257,8 +289,12 @@ var Rules = []*Rule{
 		Doc: "docker stack deploy validates against the schema of the file's own Compose format version " +
 			"(docker/cli cli/compose/schema/data/config_schema_v3.0.json to v3.13.json; 3.13 without version:): " +
 			"top-level name: and include:, unknown keys anywhere, keys newer than the file's version (init needs " +
-			"3.7, start_period 3.4), x- keys before 3.4 (3.7 inside a service) or under deploy, names outside " +
-			"[a-zA-Z0-9._-] and non-string keys are rejected with \"Additional property X is not allowed\".",
+			"3.7, start_period 3.4), x- keys before 3.4 (3.7 inside a service) or under deploy, and names outside " +
+			"[a-zA-Z0-9._-] are rejected with \"Additional property X is not allowed\". A key that is not a " +
+			"string (1, true, null, a date), anywhere in the file, x- extensions included, fails before the " +
+			"schema is applied: at the top level with \"top-level object must be a mapping\" (cli/compose/loader/" +
+			"loader.go ParseYAML), below it with \"json: unsupported type: map[interface {}]interface {}\" " +
+			"(cli/compose/schema/schema.go Validate hands the file to gojsonschema as JSON). Quote it: \"6379\":.",
 		Bad:   "name: wheel_analyzer\nservices:\n",
 		Good:  "version: \"3.8\"\nservices:\n",
 		Check: checkUnknownKeys,
@@ -282,7 +318,13 @@ var Rules = []*Rule{
 	{
 		ID: "SW104", Title: "forbidden property", Severity: Error,
 		Doc: "extends, mem_limit, memswap_limit, cpu_quota, cpu_shares, cpuset, volume_driver and volumes_from " +
-			"fail with \"Configuration contains forbidden properties\". Use deploy.resources.",
+			"are refused as a service's keys before anything else is checked (cli/compose/types/types.go " +
+			"ForbiddenProperties, cli/compose/loader/loader.go validateForbidden). docker stack deploy fails with " +
+			"\"Compose file contains unsupported options:\" and one line per key with its description, e.g. " +
+			"\"mem_limit: Set resource limits using deploy.resources\" (cli/command/stack/loader/loader.go " +
+			"LoadComposefile); docker stack config prints only \"Configuration contains forbidden properties\" " +
+			"(loader.go ForbiddenPropertiesError). Set limits and reservations under deploy.resources, declare a " +
+			"volume's driver under the top-level volumes:, and flatten extends by hand.",
 		Bad:   "    mem_limit: 512m\n",
 		Good:  "    deploy:\n      resources:\n        limits:\n          memory: 512M\n",
 		Check: checkForbidden,
@@ -306,31 +348,53 @@ var Rules = []*Rule{
 	{
 		ID: "SW106", Title: "option docker stack deploy ignores", Severity: Warning,
 		Doc: "docker stack deploy accepts and then ignores build, cgroupns_mode, cgroup_parent, devices, " +
-			"domainname, external_links, ipc, links, mac_address, network_mode, pid, privileged, restart, " +
-			"security_opt, shm_size and userns_mode (\"Ignoring unsupported options\", cli/compose/types/types.go " +
-			"UnsupportedProperties) and container_name and expose (\"Ignoring deprecated options\"). It also " +
-			"drops depends_on and tmpfs without a word (cli/compose/convert/service.go never reads them), so " +
-			"they are listed too. A host IP on a port is dropped. The file does not do what it says.",
-		Bad:   "    restart: always\n    depends_on: [db]\n",
-		Good:  "    deploy:\n      restart_policy:\n        condition: any\n",
+			"domainname, external_links, ipc, links, mac_address, network_mode, pid, privileged, security_opt, " +
+			"shm_size and userns_mode (\"Ignoring unsupported options\", cli/compose/types/types.go " +
+			"UnsupportedProperties; cli/compose/convert/service.go never reads them) and container_name and " +
+			"expose (\"Ignoring deprecated options\"). It also drops depends_on and tmpfs without a word (convert " +
+			"never reads them), and oom_score_adj, which the 3.13 schema accepts but the loader never fills " +
+			"(ServiceConfig.OomScoreAdj has no mapstructure tag), so they are listed too. restart is in the " +
+			"warning but is not ignored: without deploy.restart_policy convertRestartPolicy turns it into one " +
+			"(GN403, SW113); with one, it is ignored. A key that the file's version does not have yet " +
+			"(cgroupns_mode before 3.9, oom_score_adj before 3.13) is refused by the schema (SW101), not ignored. " +
+			"A host IP on a port is dropped. The file does not do what it says.",
+		Bad:   "    depends_on: [db]\n    tmpfs: /run\n",
+		Good:  "    # no depends_on: the entrypoint waits for db itself\n    volumes:\n      - type: tmpfs\n        target: /run\n",
 		Check: checkIgnored,
 	},
 	{
 		ID: "SW107", Title: "undefined network, volume, secret or config", Severity: Error,
-		Doc: "docker stack config accepts a reference to something the file does not declare; deploy then " +
-			"fails at the daemon (service redis: undefined secret \"x\").",
+		Doc: "docker stack config accepts a reference to a network, volume, secret or config the file does not " +
+			"declare (only the network default needs no declaration). docker stack deploy then fails on the " +
+			"client, in convert (cli/compose/convert/service.go convertServiceNetworks, convertServiceSecrets, " +
+			"convertServiceConfigObjs; convert/volume.go handleVolumeToMount): \"service redis: undefined secret " +
+			"\\\"x\\\"\". But it has already created the stack's networks, secrets and configs " +
+			"(cli/command/stack/swarm/deploy_composefile.go deployCompose runs convert.Services after them), an " +
+			"overlay STACK_x for the undeclared network x itself among them (convert/compose.go Networks creates " +
+			"every network a service names): a half-done deploy, with no service created or updated. host and " +
+			"ingress are no exception: an undeclared networks: [host] is an overlay STACK_host and the same " +
+			"failure, not the node's network (that is an external network named host, GN404).",
 		Bad:   "    secrets: [redis_password]\n# no top-level secrets:\n",
 		Good:  "    secrets: [redis_password]\nsecrets:\n  redis_password:\n    external: true\n",
 		Check: checkUndefined,
 	},
 	{
 		ID: "SW108", Title: "name Swarm refuses", Severity: Error,
-		Doc: "The client does not check names; the daemon refuses at deploy time. Measured with Engine 20.10.24: " +
-			"secrets and configs are letters, digits, '-', '_' and '.', starting and ending with a letter or digit, " +
-			"at most 64 characters; overlay networks are DNS name components (letters and digits, '-' or '_' only " +
-			"between them, no '.'), at most 63 characters; local volumes are a letter or digit and at least one more " +
-			"of letters, digits, '_', '.' and '-', at most 255 characters. An object without name: that is not " +
-			"external is named STACK_key (docker/cli cli/compose/convert), so its key is judged after that prefix.",
+		Doc: "docker stack deploy does not check names; the manager or the node refuses them. Secrets and " +
+			"configs (swarmkit manager/controlapi/common.go validateConfigOrSecretAnnotations): letters, digits, " +
+			"'-', '_' and '.', starting and ending with a letter or digit, at most 64 characters. Overlay " +
+			"networks and services (validateAnnotations, isValidDNSName): DNS name components, letters and digits " +
+			"with '-' or '_' only between them (no '.'), at most 63 characters (\"name must be valid as a DNS name " +
+			"component\"). A service is named STACK_SERVICE, so web.api and tail- are refused; deploy creates " +
+			"services one by one, in no fixed order, after the stack's networks, secrets and configs " +
+			"(cli/command/stack/swarm/deploy_composefile.go), which a refused service leaves behind. Local " +
+			"volumes (docker/docker volume/local/local.go validateName): a letter or digit, then one or more " +
+			"letters, digits, '_', '.' and '-', at most 255 characters. Worse than a refusal, nothing checks a " +
+			"volume name before a node creates the volume for a task: deploy succeeds, every task that mounts " +
+			"it is rejected, and the service stays at 0/1 (measured with _auditv). An object without a name " +
+			"(or with an empty one, such as an unset ${VAR}) that is not external is named STACK_key (docker/cli " +
+			"cli/compose/convert), so its key is judged after that prefix; lint does not know the stack's name " +
+			"and leaves room for one letter. Measured with Engine 20.10.24 as well.",
 		Bad:   "secrets:\n  redis password:\n    external: true\n",
 		Good:  "secrets:\n  redis_password:\n    external: true\n",
 		Check: checkNames,
@@ -382,7 +446,10 @@ var Rules = []*Rule{
 			"docker service update --force). A window makes it a budget per window: only restarts within " +
 			"the last window count. But a slot refused a restart stays dead too, even after the window " +
 			"passes; nothing retries it. For a server, leave max_attempts out (Swarm's default: no limit, " +
-			"with delay between attempts) and let the healthcheck and monitoring catch a crash loop.",
+			"with delay between attempts) and let the healthcheck and monitoring catch a crash loop. restart: " +
+			"on-failure:N without deploy.restart_policy is the same budget: docker stack deploy converts it to " +
+			"condition on-failure with max_attempts N and no window (cli/compose/convert/service.go " +
+			"convertRestartPolicy; measured: {\"Condition\":\"on-failure\",\"MaxAttempts\":3} for on-failure:3).",
 		Bad:   "      restart_policy:\n        condition: any\n        max_attempts: 3\n",
 		Good:  "      restart_policy:\n        condition: any\n        delay: 5s\n",
 		Check: checkRestartBudget,
@@ -390,13 +457,46 @@ var Rules = []*Rule{
 	{
 		ID: "SW114", Title: "placement constraint Swarm refuses or never matches", Severity: Error,
 		Doc: "docker stack config passes any string as a constraint; the daemon parses it with swarmkit's " +
-			"grammar (manager/constraint/constraint.go): KEY == VALUE or KEY != VALUE, a key of letters, digits, " +
-			"'.', '-' and '_', a value without '=', '!' or '<'. Anything else fails the deploy (\"constraint " +
-			"expected one operator from ==, !=\", \"key ... is invalid\"). A key other than node.id, " +
+			"grammar (manager/constraint/constraint.go Parse), as lint does: KEY == VALUE or KEY != VALUE (== is " +
+			"looked for first), both trimmed of spaces; a key starts with a letter or '_' and has at least two " +
+			"characters, all letters, digits, '.', '-' and '_'; a value is one or more of letters, digits, " +
+			"whitespace and : - _ . * ( ) ? + [ ] \\ ^ $ | / and nothing else, so a@b, a=b or a,b is refused. " +
+			"Anything else fails the deploy (\"constraint expected one operator from ==, !=\", \"key ... is " +
+			"invalid\", \"value ... is invalid\"). A key other than node.id, " +
 			"node.hostname, node.ip, node.role, node.platform.os, node.platform.arch, node.labels.* and " +
 			"engine.labels.* parses, but matches no node with either operator: the task stays pending.",
 		Bad:   "      placement:\n        constraints: [node.role = worker, node.label.redis == true]\n",
 		Good:  "      placement:\n        constraints: [node.role == worker, node.labels.redis == true]\n",
 		Check: checkConstraints,
+	},
+	{
+		ID: "SW115", Title: "network with a driver Swarm services cannot use", Severity: Error,
+		Doc: "docker stack deploy creates the networks its services name before the services, with the file's " +
+			"driver (cli/command/stack/swarm/deploy_composefile.go createNetworks; overlay when driver is left " +
+			"out or empty). A bridge, macvlan or ipvlan network is then local to the node deploy runs on " +
+			"(libnetwork's drivers are local-scoped, and stack deploy asks for no swarm scope), and the daemon " +
+			"refuses every service on it: \"The network STACK_x cannot be used with services. Only networks " +
+			"scoped to the swarm can be used, such as those created with the overlay driver.\" (docker/docker " +
+			"daemon/cluster/networks.go populateNetworkID). The deploy fails and the network stays behind. " +
+			"Judged after interpolation, so driver: ${NET_DRIVER:-bridge} counts; a network no service names " +
+			"is never created and not reported. Leave driver out, or write overlay.",
+		Bad:   "networks:\n  app_main:\n    driver: bridge\n",
+		Good:  "networks:\n  app_main:\n    driver: overlay\n",
+		Check: checkLocalNetworks,
+	},
+	{
+		ID: "SW116", Title: "volume that docker reads as a Windows drive", Severity: Error,
+		Doc: "docker/cli splits a short volume spec on ':' but keeps a single letter followed by ':' together, " +
+			"as a Windows drive (cli/compose/loader/volume.go ParseVolume, isWindowsDrive). So v:/data, meant as " +
+			"the volume v at /data, is an anonymous volume at the target v:/data, and w:/data:ro a bind mount of " +
+			"w:/data at ro. Nothing refuses it before a node starts a task: docker stack config and deploy take " +
+			"it, and each node's executor rejects every task because a mount target (or a bind source) must be " +
+			"an absolute path (docker/docker daemon/cluster/executor/container/validate.go validateMounts), so " +
+			"the service never runs a replica (measured for v:/data: every task rejected, 0/1). No other rule " +
+			"covers it: SW105 is what the client refuses, and SW107 does not see a reference, since docker sees " +
+			"none. Give the volume a name of two characters or more, or use the long syntax.",
+		Bad:   "    volumes:\n      - v:/data\nvolumes:\n  v: {}\n",
+		Good:  "    volumes:\n      - redis_data:/data\nvolumes:\n  redis_data: {}\n",
+		Check: checkDriveVolumes,
 	},
 }

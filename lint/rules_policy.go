@@ -81,20 +81,14 @@ func checkMemory(p *Pass, kind, policyValue, policyName string) {
 	}
 }
 
-func checkNetworks(p *Pass) {
+func checkAttachable(p *Pass) {
 	_, nets := yamlnode.Field(p.Doc.Root, "networks")
 	for _, kv := range yamlnode.Pairs(nets) {
 		name, n := kv[0].Value, yamlnode.Deref(kv[1])
 		if _, external := p.Doc.external(n); external {
 			continue
 		}
-		// docker stack deploy creates a network declared without a driver as an overlay.
-		if _, driver := yamlnode.Field(n, "driver"); driver != nil {
-			if d := p.Doc.Str(driver); d != "overlay" && d != "" {
-				p.Reportf(driver, "", "network %q uses the %s driver, which does not span nodes; Swarm services need overlay (or leave driver out: stack deploy then creates an overlay)", name, d)
-			}
-		}
-		if _, att := yamlnode.Field(n, "attachable"); att != nil && p.Doc.Str(att) == "true" {
+		if _, att := yamlnode.Field(n, "attachable"); att != nil && isTrue(p.Doc, att) {
 			p.Reportf(att, "", "network %q is attachable: any container on a node can join it and reach the services", name)
 		}
 	}

@@ -480,13 +480,34 @@ func checkAOFVolume(p *Pass) {
 			return
 		}
 		dir := dataDir(a)
+		anonymous, tmpfs := false, false
 		_, vols := yamlnode.Field(s.Node, "volumes")
 		for _, v := range seqItems(vols) {
-			if typ, _, _ := volumeSource(p.Doc, v); volumeTarget(p.Doc, v) == dir && typ != "tmpfs" {
+			if volumeTarget(p.Doc, v) != dir {
+				continue
+			}
+			switch typ, src, _ := volumeSource(p.Doc, v); {
+			case typ == "anonymous" || typ == "volume" && src == "":
+				anonymous = true
+			case typ == "tmpfs":
+				tmpfs = true
+			default:
 				return
 			}
 		}
-		p.Reportf(o.node, s.Name, "redis service %q writes its AOF to %s but no volume is mounted there: every restart starts empty", s.Name, dir)
+		// A Swarm task is never restarted in place: a new task gets a new container, and the old
+		// container is removed with its anonymous volumes (docker/docker
+		// daemon/cluster/executor/container/adapter.go: RemoveVolume).
+		switch {
+		case tmpfs:
+			p.Reportf(o.node, s.Name, "redis service %q writes its AOF to a tmpfs at %s: memory, gone with the task, so every restart starts empty", s.Name, dir)
+		case anonymous:
+			p.Reportf(o.node, s.Name, "redis service %q writes its AOF to an anonymous volume at %s: each task gets a new one, removed with the task, so every restart starts empty", s.Name, dir)
+		case dir == "/data":
+			p.Reportf(o.node, s.Name, "redis service %q writes its AOF to /data but mounts no named volume there: the redis image's VOLUME /data gives each task a new anonymous volume, removed with the task, so every restart starts empty", s.Name)
+		default:
+			p.Reportf(o.node, s.Name, "redis service %q writes its AOF to %s but no volume is mounted there: it lives in the container's writable layer, removed with the task, so every restart starts empty", s.Name, dir)
+		}
 	})
 }
 
@@ -540,5 +561,10 @@ func checkStateful(p *Pass) {
 func localVolume(d *Document, name string) bool {
 	_, v := yamlnode.Field(yamlnode.Get(d.Root, "volumes"), name)
 	_, drv := yamlnode.Field(v, "driver")
-	return drv == nil || d.Str(drv) == "local"
+	return localDriver(d, drv)
+}
+
+// localDriver: a volume without a driver, or with an empty one, is local (the engine's default).
+func localDriver(d *Document, drv *yaml.Node) bool {
+	return drv == nil || d.Str(drv) == "" || d.Str(drv) == "local"
 }

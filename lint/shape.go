@@ -122,8 +122,9 @@ var (
 	scalarValues  = typ(kStr | kNum | kNull)
 	listOrDict    = oneOf((&shape{kinds: kMap}).withPattern(`.+`, scalarValues, false), listOfStrings)
 	driverOpts    = (&shape{kinds: kMap}).withPattern(`^.+$`, typ(kStr|kNum), true)
-	externalShape = obj(kBool|kMap, map[string]*shape{"name": str})
-	externalOpen  = func() *shape { s := obj(kBool|kMap, map[string]*shape{"name": str}); s.open = true; return s }()
+	// external is cast to a boolean after interpolation for all four kinds (interpolate.go).
+	externalShape = func() *shape { s := obj(kBool|kMap, map[string]*shape{"name": str}); s.cast = kBool; return s }()
+	externalOpen  = func() *shape { s := *externalShape; s.open = true; return &s }()
 	ref           = oneOf(str, func() *shape {
 		s := obj(kMap, map[string]*shape{"source": str, "target": str, "uid": str, "gid": str, "mode": unsigned(&shape{kinds: kNum, cast: kInt})})
 		s.open = true
@@ -349,7 +350,7 @@ func (c *shapeChecker) check(n *yaml.Node, s *shape, path string, depth int, key
 	k := c.kindOf(n, s)
 	if k&s.kinds == 0 {
 		if k == 0 {
-			c.report(at, false, "%s: failed to cast %q to %s", path, c.d.Str(n), s.kinds.human())
+			c.report(at, false, "%s: failed to cast %q to %s", path, c.d.Str(n), s.cast.human())
 			return
 		}
 		c.report(at, false, "%s must be a %s%s", path, s.kinds.human(), quoteHint(n, s.kinds))
@@ -432,14 +433,13 @@ func (c *shapeChecker) checkMapping(n *yaml.Node, s *shape, path string, depth i
 		key := kv[0]
 		have[key.Value] = true
 		if key.Tag != "!!str" && key.Tag != "!!merge" {
-			c.report(key, true, "non-string key in %s: %s", where, key.Value)
-			continue
+			continue // SW101 reports every non-string key, wherever it is (checkNonStringKeys)
 		}
 		name := key.Value
 		if path == "" && name == "version" {
 			continue // SW102 owns the version
 		}
-		if s == serviceShape && forbiddenKeys[name] {
+		if _, forbidden := forbiddenKeys[name]; s == serviceShape && forbidden {
 			continue // SW104 owns the forbidden properties
 		}
 		if p, ok := s.props[name]; ok && p.since <= c.minor {
