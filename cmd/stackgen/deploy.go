@@ -2,11 +2,14 @@ package main
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/spf13/pflag"
 
 	"github.com/webvig/stackgen/generator"
+	"github.com/webvig/stackgen/lint"
+	"github.com/webvig/stackgen/plan"
 	"github.com/webvig/stackgen/swarm"
 )
 
@@ -16,6 +19,7 @@ type deployConfig struct {
 	allowTestKey  bool
 	wait          time.Duration
 	createNetwork bool
+	dryRun        bool
 	resolveImage  string
 	restartTest   bool
 	overrides     []generator.Override
@@ -53,6 +57,7 @@ var deployFlags = map[string]func(fs *pflag.FlagSet, c *deployConfig){
 		identityFlags(fs, &c.identities, &c.allowTestKey)
 		fs.BoolVar(&c.createNetwork, "create-network", false, "")
 		fs.StringVar(&c.resolveImage, "resolve-image", "always", "")
+		fs.BoolVar(&c.dryRun, "dry-run", false, "")
 	},
 	"verify": func(fs *pflag.FlagSet, c *deployConfig) { fs.BoolVar(&c.restartTest, "restart-test", false, "") },
 }
@@ -82,6 +87,35 @@ func cmdDeploy(e *env, args []string) error {
 		return err
 	}
 	e.warn(warnings)
+	// What the deploy will change, before it changes anything: the same plan as stackgen plan.
+	p, err := e.planFiles([]lint.File{{Name: "render of " + spec.File, Data: rendered}}, spec.Stack,
+		deployPlanOptions(spec, sealed, c.createNetwork, c.resolveImage), nil, d)
+	if err != nil {
+		return err
+	}
+	if c.dryRun {
+		if err := writePlan(e.stdout, "text", p); err != nil {
+			return err
+		}
+		return planFailure(p)
+	}
+	var shown strings.Builder
+	if err := writePlan(&shown, "text", p); err != nil {
+		return err
+	}
+	for _, line := range strings.Split(strings.TrimSuffix(shown.String(), "\n"), "\n") {
+		fmt.Fprintf(e.stderr, "stackgen: plan: %s\n", line)
+	}
+	if err := planFailure(p); err != nil {
+		return err
+	}
+	for _, s := range p.Services {
+		if s.Name == spec.ServiceName() && s.Action == plan.Restart {
+			// Measured in the multi-node end-to-end test: 16 to 39 s from the old task's stop to
+			// the new one's passing health check.
+			fmt.Fprintf(e.stderr, "stackgen: %s restarts: the cache is unavailable until the new task is healthy, about 15-40 s\n", s.Name)
+		}
+	}
 	if err := applySecrets(e, d, spec, sealed, pw, false); err != nil {
 		return err
 	}

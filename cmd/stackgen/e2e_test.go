@@ -312,9 +312,35 @@ password:
 	sh(t, nil, "docker", "node", "update", "--label-add", label+"=true", node)
 	x.flags = append(x.flags, "--constraint", "node.labels."+label+" == true")
 	deployArgs := append([]string{"deploy", "--create-network"}, append(x.flags, x.spec)...)
-	out := x.must(deployArgs...)
+	planArgs := []string{"plan", "--create-network", "--resolve-image", "never", "--constraint", "node.labels." + label + " == true"}
+	// A stack that does not exist yet plans as all create; --dry-run prints that and changes nothing.
+	out := x.must(append(planArgs, x.spec)...)
+	if !strings.Contains(out, "+ "+x.stack+"_redis: create") || !strings.Contains(out, "network "+x.network+": create") || !strings.HasSuffix(out, "1 to create\n") {
+		t.Fatalf("plan before the first deploy:\n%s", out)
+	}
+	if out = x.must(append(append([]string{}, deployArgs...), "--dry-run")...); !strings.Contains(out, "1 to create") {
+		t.Fatalf("deploy --dry-run:\n%s", out)
+	}
+	if _, err := shErr(nil, "docker", "service", "inspect", x.stack+"_redis"); err == nil {
+		t.Fatal("deploy --dry-run created the service")
+	}
+	out = x.must(deployArgs...)
 	if !strings.Contains(out, "deployed "+x.stack+"_redis: running and healthy") {
 		t.Fatalf("deploy output:\n%s", out)
+	}
+	// Planned again: unchanged; with the spec's own override --maxmemory, the cache's task restarts
+	// (its command changes), and deploy says what that costs before it does it.
+	if out = x.must(append(planArgs, "--detailed-exitcode", x.spec)...); !strings.Contains(out, "= "+x.stack+"_redis: unchanged") {
+		t.Fatalf("plan after the deploy:\n%s", out)
+	}
+	code, out, errs = x.stackgen(append(planArgs, "--detailed-exitcode", "--maxmemory", "256mb", x.spec)...)
+	if code != 1 || !strings.Contains(out, "! "+x.stack+"_redis: update: tasks restart (1 of 1 running)") || !strings.Contains(out, "    command: ") {
+		t.Fatalf("plan of --maxmemory 256mb: exit %d\n%s%s", code, out, errs)
+	}
+	before := sh(t, nil, "docker", "service", "inspect", "--format", "{{.Version.Index}}", x.stack+"_redis")
+	code, out, errs = x.stackgen(append(append([]string{}, deployArgs...), "--maxmemory", "256mb", "--dry-run")...)
+	if after := sh(t, nil, "docker", "service", "inspect", "--format", "{{.Version.Index}}", x.stack+"_redis"); code != 0 || after != before || !strings.Contains(out, "tasks restart") {
+		t.Fatalf("deploy --dry-run --maxmemory 256mb: exit %d, version %s -> %s\n%s%s", code, before, after, out, errs)
 	}
 	verifyArgs := []string{"verify", "--restart-test", "--wait", "90s", "--constraint", "node.labels." + label + " == true", x.spec}
 	out = x.must(verifyArgs...)
@@ -350,9 +376,16 @@ password:
 		}
 	}
 
-	// Rotate: re-seal and deploy; the service rolls to the new secret, the old password is refused.
+	// Rotate: re-seal and deploy; the plan says the task restarts (a new secret), the service rolls
+	// to the new secret, the old password is refused.
 	x.seal(second)
-	x.must(deployArgs...)
+	if out = x.must(append(planArgs, x.spec)...); !strings.Contains(out, "_redis: update: tasks restart") || !strings.Contains(out, "    secrets: +") {
+		t.Fatalf("plan of a rotation:\n%s", out)
+	}
+	code, _, errs = x.stackgen(deployArgs...)
+	if code != 0 || !strings.Contains(errs, "_redis restarts: the cache is unavailable until the new task is healthy") {
+		t.Fatalf("rotation deploy: exit %d\n%s", code, errs)
+	}
 	if got := x.redis(second, "ping"); got != "PONG" {
 		t.Fatalf("new password: PING = %q", got)
 	}

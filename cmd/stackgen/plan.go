@@ -83,11 +83,19 @@ func cmdPlan(e *env, args []string) error {
 	if err := writePlan(e.stdout, c.format, p); err != nil {
 		return err
 	}
-	if f := p.Failing(); f != "" {
-		return failf("the deploy would fail: %s", f)
+	if err := planFailure(p); err != nil {
+		return err
 	}
 	if c.detailed && p.Changed() {
 		return failure.Exit(1)
+	}
+	return nil
+}
+
+// planFailure is the error of a plan whose deploy would fail: exit status 2, nothing changed.
+func planFailure(p *plan.Plan) error {
+	if f := p.Failing(); f != "" {
+		return failf("the deploy would fail: %s", f).Hint("nothing was changed")
 	}
 	return nil
 }
@@ -124,15 +132,27 @@ func (e *env) makePlan(c planConfig, d *swarm.Docker) (*plan.Plan, error) {
 			return nil, err
 		}
 		files = []lint.File{{Name: "render of " + spec.File, Data: out}}
-		stack, opts.Prune = spec.Stack, true
-		const applied = "stackgen deploy creates it first (stackgen secret apply)"
-		opts.Provided[spec.SecretName(sealed)] = applied
-		opts.Provided[spec.URLSecretName(sealed)] = applied
-		if c.createNetwork {
-			opts.Provided[spec.Network] = "stackgen deploy --create-network creates it first"
-		}
+		stack, opts = spec.Stack, deployPlanOptions(spec, sealed, c.createNetwork, c.resolveImage)
 	}
-	doc, err := e.judge(files, c.envFiles)
+	return e.planFiles(files, stack, opts, c.envFiles, d)
+}
+
+// deployPlanOptions are what stackgen deploy does around docker stack deploy: --prune, the secrets
+// secret apply creates first, and the network --create-network creates.
+func deployPlanOptions(spec *generator.Spec, sealed []byte, createNetwork bool, resolveImage string) plan.Options {
+	opts := plan.Options{Prune: true, ResolveImage: resolveImage, Provided: map[string]string{}}
+	const applied = "stackgen deploy creates it first (stackgen secret apply)"
+	opts.Provided[spec.SecretName(sealed)] = applied
+	opts.Provided[spec.URLSecretName(sealed)] = applied
+	if createNetwork {
+		opts.Provided[spec.Network] = "stackgen deploy --create-network creates it first"
+	}
+	return opts
+}
+
+// planFiles plans the deploy of files (merged when several) as stack.
+func (e *env) planFiles(files []lint.File, stack string, opts plan.Options, envFiles []string, d *swarm.Docker) (*plan.Plan, error) {
+	doc, err := e.judge(files, envFiles)
 	if err != nil {
 		return nil, err
 	}
