@@ -9,7 +9,7 @@ import (
 	"github.com/webvig/stackgen/yamlnode"
 )
 
-// Document is one Compose/stack file (or several merged as Compose merges overrides) with every
+// Document is one Compose/stack file (or several merged as docker stack deploy merges them) with every
 // node's position kept for findings.
 type Document struct {
 	Root     *yaml.Node // the top-level mapping

@@ -27,6 +27,17 @@ import (
 // command) the value is converted the same way first. The merged tree is built from the files' own
 // nodes, so that findings keep each file's line and column; the few nodes a merge has to make (a
 // merged mapping, a converted list item) record the file and position they stand for.
+//
+// Two things docker's merge does cannot be held by one file, and the merged tree differs there:
+//   - docker reads each file's env_file before the merge (LoadService's resolveEnvironment) and
+//     merges the variables into environment; lint never opens files, so the merged tree keeps both
+//     env_file lists and each file's environment, and where an override's env_file sets a variable
+//     the base's environment sets too, docker takes the file's value and the merged tree the base's;
+//   - docker appends lists whose items the schema wants unique (cap_add, dns, expose, ...) and may
+//     hold an item twice; one file cannot (see appendList).
+//
+// And docker validates each file before the merge: a value the schema refuses in one file stops
+// the deploy even when a later file replaces it, while the merged tree no longer holds it.
 
 // how says how docker's merge treats one key of a service.
 type how int

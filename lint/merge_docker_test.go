@@ -121,6 +121,9 @@ func plainTree(n *yaml.Node, depth int) *yaml.Node {
 	n = yamlnode.Deref(n)
 	c := *n
 	c.Anchor, c.Alias, c.Content = "", nil, nil
+	if c.Kind == yaml.ScalarNode && c.Tag == "!!null" {
+		c.Value = "null" // go.yaml.in/yaml/v4 writes an empty null in a flow mapping as ''
+	}
 	if depth > 1000 {
 		return &c
 	}
