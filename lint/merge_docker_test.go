@@ -2,7 +2,9 @@ package lint
 
 import (
 	"encoding/json"
+	"flag"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -586,6 +588,101 @@ func TestMergeCorpus(t *testing.T) {
 	}
 }
 
+// mergeValues are values of service keys, the edge cases of merge.go's rules among them;
+// TestMergeGenerated draws services from them.
+var mergeValues = map[string][]string{
+	"build":   {".", "{context: ., args: [A=1]}", "{args: {A: \"\"}}"},
+	"cap_add": {"[A]", "[A, B]", "[]"},
+	"command": {"\"\"", "a b", "[a, b]", "[]", "\"# c\"", "[\"\"]"},
+	"configs": {"[c1]", "[{source: c1, target: /c, mode: 0440}]", "[{source: c1, uid: \"1\"}]"},
+	"deploy": {"{replicas: 0}", "{replicas: 2, resources: {limits: {memory: \"0\"}}}", "{update_config: {delay: 0s, parallelism: 0}}",
+		"{placement: {constraints: [a==b]}}", "{labels: [a=1]}", "{restart_policy: {max_attempts: 0, delay: 1s}}",
+		"{resources: {reservations: {memory: 1M, cpus: \"0\"}}}", "", "{mode: global}", "{endpoint_mode: dnsrr, resources: {limits: {cpus: \"0.5\"}}}"},
+	"dns":        {"a", "[a, b]"},
+	"entrypoint": {"x", "[y]"},
+	"environment": {"[A=1, B]", "{A: \"\", B: x}", "{A:, C: 1.0}", "[A=, C=3]", "[FROMENV]", "{FROMENV: \"\"}", "{EMPTY: v}", "[EMPTY]", "{}",
+		"{\"K$$\": v}", "[\"K$$=w\"]", "[\"K=${TAG}\"]"},
+	"expose":            {"[80]", "[\"80\", 81]"},
+	"extra_hosts":       {"{h: 1.1.1.1}", "[\"h:1.1.1.1\", \"g=2.2.2.2\"]", "{h: \"::1\", i: 3.3.3.3}"},
+	"healthcheck":       {"{test: a}", "{test: [CMD, b], retries: 0}", "{interval: 0s, disable: true}", "{timeout: 1s, start_period: 0s}", "{test: [NONE]}"},
+	"hostname":          {"h", "\"\""},
+	"image":             {"a:1", "\"\"", "b:2", "${TAG:-x}"},
+	"init":              {"true", "false"},
+	"labels":            {"[a=1, b]", "{a: \"\", c: 2}", "[a=]", "{}"},
+	"logging":           {"{driver: json-file}", "{options: {a: b}}", "{driver: syslog, options: {c: d}}", "{driver: json-file, options: {}}", "{driver: \"\"}"},
+	"networks":          {"[n1]", "[n1, n2]", "{n1: {aliases: [x]}}", "{n1: , n2: {ipv4_address: 10.0.0.1}}", "{n1: {}}", "{n2: {driver_opts: {a: b}, aliases: []}}"},
+	"read_only":         {"true", "false", "\"${EMPTY:-true}\""},
+	"secrets":           {"[s1]", "[{source: s1, target: t}]", "[s2, s1]", "[]"},
+	"stop_grace_period": {"0s", "1m"},
+	"stop_signal":       {"SIGINT"},
+	"sysctls":           {"[a=1]", "{a: 2}"},
+	"tmpfs":             {"/t", "[/t, /u]"},
+	"ulimits":           {"{nofile: 1}", "{nofile: {soft: 1, hard: 2}, nproc: 3}"},
+	"user":              {"\"\"", "u"},
+	"x-m":               {"{a: [1]}", "{a: {b: 1}}", "[1]", "s", "", "{a: }"},
+	"ports": {"[\"80:80\"]", "[\"80\", \"443\"]", "[8080]", "[\"8000-8001:80\"]", "[{target: 80, published: 8080}]", "[\"${PORT}:81\"]",
+		"[{target: 81}]", "[\"53:53/udp\", \"53:53\"]", "[]", "[{target: 80, published: \"${PORT}\"}]", "[\"127.0.0.1:8080:80\"]"},
+	"volumes": {"[\"/a:/a\"]", "[\"v:/a:ro\", /b]", "[{type: bind, source: /x, target: /a}]", "[]",
+		"[{type: volume, source: v, target: /a, volume: {nocopy: true}}]"},
+}
+
+// generatedFile is a stack file with services a (always, in a base) and b, each with a third of
+// mergeValues' keys, and top-level objects for them to use.
+func generatedFile(r *rand.Rand, base bool) string {
+	keys := make([]string, 0, len(mergeValues))
+	for k := range mergeValues {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	b.WriteString("services:\n")
+	for _, name := range []string{"a", "b"} {
+		if name == "b" && r.IntN(3) == 0 {
+			continue
+		}
+		fmt.Fprintf(&b, "  %s:\n", name)
+		if base {
+			b.WriteString("    image: i:1\n")
+		}
+		for _, k := range keys {
+			if r.IntN(3) == 0 && !(base && k == "image") {
+				vals := mergeValues[k]
+				fmt.Fprintf(&b, "    %s: %s\n", k, vals[r.IntN(len(vals))])
+			}
+		}
+	}
+	if base || r.IntN(2) == 0 {
+		b.WriteString("x-top: {a: 1}\nnetworks: {n1: {}, n2: {}}\nsecrets: {s1: {external: true}, s2: {external: true}}\n" +
+			"configs: {c1: {external: true}}\nvolumes: {v: {}}\n")
+	} else {
+		b.WriteString("x-top: {b: 2}\nnetworks: {n1: {driver: overlay}}\nsecrets: {s2: {file: ./x}}\nvolumes: {v: {driver: local}}\n")
+	}
+	return b.String()
+}
+
+// generatedPairs sets how many pairs TestMergeGenerated compares (about 10 ms each).
+var generatedPairs = flag.Int("merge.pairs", 300, "pairs of generated files TestMergeGenerated compares")
+
+// TestMergeGenerated: pairs of files drawn from mergeValues merge as docker merges them.
+func TestMergeGenerated(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	dir := t.TempDir()
+	counts := map[mergeOutcome]int{}
+	for i := 0; i < *generatedPairs; i++ {
+		a, b := generatedFile(r, true), generatedFile(r, false)
+		got, _, diff := compareMerge(dir, mergeEnv, []byte(a), []byte(b))
+		if diff != "" {
+			t.Fatalf("%s\nbase:\n%s\noverride:\n%s", diff, a, b)
+		}
+		counts[got]++
+	}
+	t.Logf("%d pairs compared equal, %d refused by both, %d with a file docker refuses alone",
+		counts[mergeCompared], counts[mergeBothRefuse], counts[mergeSkipped])
+	if counts[mergeCompared] < *generatedPairs/2 {
+		t.Fatalf("only %d of %d generated pairs compared", counts[mergeCompared], *generatedPairs)
+	}
+}
+
 // FuzzDockerMerge: for any two files docker/cli loads, merge's tree loads to the config docker's
 // merge of the two gives.
 func FuzzDockerMerge(f *testing.F) {
@@ -593,6 +690,10 @@ func FuzzDockerMerge(f *testing.F) {
 		if len(tc.files) == 2 {
 			f.Add([]byte(tc.files[0]), []byte(tc.files[1]))
 		}
+	}
+	r := rand.New(rand.NewPCG(3, 4))
+	for range 20 {
+		f.Add([]byte(generatedFile(r, true)), []byte(generatedFile(r, false)))
 	}
 	files, _ := filepath.Glob(filepath.Join(corpusDir, "*.yml"))
 	for i, file := range files {
