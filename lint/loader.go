@@ -124,8 +124,7 @@ func merge(files []string, datas [][]byte, env Env, maxSize int) (*Document, err
 	if err != nil {
 		return nil, err
 	}
-	d := &Document{Root: root, files: files, env: env, ignores: ignores,
-		fileOf: map[*yaml.Node]string{}, posOf: map[*yaml.Node][2]int{}}
+	d := &Document{Root: root, files: files, env: env, ignores: ignores}
 	d.annotate(m, root)
 	d.index()
 	// docker/cli's loader.Load takes the first file's version and refuses any other.
@@ -146,11 +145,9 @@ func merge(files []string, datas [][]byte, env Env, maxSize int) (*Document, err
 // annotate gives every node the file and position that defined it: the files' own nodes their
 // own, a node the merge made the one it stands for, and a mapping or list under a key the key's.
 func (d *Document) annotate(m *merger, root *yaml.Node) {
-	for n, i := range m.origin {
-		d.fileOf[n], d.posOf[n] = m.files[i], [2]int{n.Line, n.Column}
-	}
+	d.fileOf, d.posOf = m.origin, map[*yaml.Node][2]int{}
 	for n, p := range m.made {
-		d.fileOf[n], d.posOf[n] = m.files[p.file], [2]int{p.line, p.col}
+		d.fileOf[n], d.posOf[n] = p.file, [2]int{p.line, p.col}
 	}
 	seen := map[*yaml.Node]bool{}
 	var walk func(*yaml.Node)
@@ -162,7 +159,11 @@ func (d *Document) annotate(m *merger, root *yaml.Node) {
 		if n.Kind == yaml.MappingNode {
 			for i := 0; i+1 < len(n.Content); i += 2 {
 				if k, v := n.Content[i], n.Content[i+1]; v.Kind == yaml.MappingNode || v.Kind == yaml.SequenceNode {
-					d.fileOf[v], d.posOf[v] = d.fileOf[k], d.posOf[k]
+					p, ok := d.posOf[k]
+					if !ok {
+						p = [2]int{k.Line, k.Column}
+					}
+					d.fileOf[v], d.posOf[v] = d.fileOf[k], p
 				}
 			}
 		}

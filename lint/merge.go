@@ -49,7 +49,7 @@ const (
 	// hAlways: *uint64 fields (replicas, parallelism, max_attempts, retries) go through merge.go's
 	// mergeUint64, which takes any value the override sets, 0 included.
 	hAlways
-	// hAppend: slices without a transformer are mAppend (mergo WithAppendSlice).
+	// hAppend: slices without a transformer are appended (mergo WithAppendSlice).
 	hAppend
 	// hStruct: a nested struct (or pointer to one) is merged field by field.
 	hStruct
@@ -86,7 +86,7 @@ const (
 	zBytes
 )
 
-// listForm is what a non-list value of an mAppend field converts to (loader.go's transformers).
+// listForm is what a non-list value of an appended field converts to (loader.go's transformers).
 type listForm int
 
 const (
@@ -254,28 +254,60 @@ func (m *merger) errorf(n *yaml.Node, format string, args ...any) error {
 	return &InputError{File: m.files[p.file], Line: p.line, Column: p.col, Msg: "cannot merge: " + fmt.Sprintf(format, args...)}
 }
 
-// entries are a mapping's pairs with "<<" merges expanded, one per key (the first, as YAML's merge
-// keys want); nil for anything else.
-func mergePairs(n *yaml.Node) [][2]*yaml.Node {
-	pairs := yamlnode.Pairs(n)
-	seen := make(map[string]bool, len(pairs))
-	out := pairs[:0:0]
-	for _, kv := range pairs {
-		if !seen[kv[0].Value] {
-			seen[kv[0].Value] = true
-			out = append(out, kv)
-		}
-	}
-	return out
+// pairs are a mapping's pairs with "<<" merges expanded, one per key (the first, as YAML's merge
+// keys want), indexed by key; none for anything but a mapping.
+type pairs struct {
+	list [][2]*yaml.Node
+	at   map[string]int
 }
 
-func pairOf(pairs [][2]*yaml.Node, key string) (k, v *yaml.Node) {
-	for _, kv := range pairs {
-		if kv[0].Value == key {
-			return kv[0], kv[1]
+func pairsOf(n *yaml.Node) pairs {
+	all := yamlnode.Pairs(n)
+	p := pairs{at: make(map[string]int, len(all))}
+	for _, kv := range all {
+		if _, dup := p.at[kv[0].Value]; !dup {
+			p.at[kv[0].Value] = len(p.list)
+			p.list = append(p.list, kv)
 		}
 	}
+	return p
+}
+
+func (p pairs) get(key string) (k, v *yaml.Node) {
+	if i, ok := p.at[key]; ok {
+		return p.list[i][0], p.list[i][1]
+	}
 	return nil, nil
+}
+
+// union is a mapping made for at: each of b's pairs as pair makes it (ok and ov nil when o lacks
+// the key), then o's other pairs, but those keep says no to.
+func (m *merger) union(at, b, o *yaml.Node, keep func(key string) bool,
+	pair func(bk, bv, ok, ov *yaml.Node) (k, v *yaml.Node, err error)) (*yaml.Node, error) {
+	out := m.node(yaml.MappingNode, at)
+	bp, op := pairsOf(b), pairsOf(o)
+	for _, kv := range bp.list {
+		ok, ov := op.get(kv[0].Value)
+		k, v, err := pair(kv[0], kv[1], ok, ov)
+		if err != nil {
+			return nil, err
+		}
+		out.Content = append(out.Content, k, v)
+	}
+	for _, kv := range op.list {
+		if _, in := bp.at[kv[0].Value]; !in && (keep == nil || keep(kv[0].Value)) {
+			out.Content = append(out.Content, kv[0], kv[1])
+		}
+	}
+	return out, nil
+}
+
+// override is union's pair for keys the override's value replaces.
+func override(bk, bv, ok, ov *yaml.Node) (*yaml.Node, *yaml.Node, error) {
+	if ok == nil {
+		return bk, bv, nil
+	}
+	return ok, ov, nil
 }
 
 func nullNode(n *yaml.Node) bool {
@@ -293,36 +325,20 @@ func kindIs(n *yaml.Node, k yaml.Kind) bool {
 // the first file's (Load refuses files whose versions differ; loader.go checks it apart), and so are
 // the top-level x- keys: merge never touches Config.Extras, so an override's are dropped.
 func (m *merger) top(b, o *yaml.Node) (*yaml.Node, error) {
-	out := m.node(yaml.MappingNode, o)
-	bp, op := mergePairs(b), mergePairs(o)
-	for _, kv := range bp {
-		k, v := kv[0], kv[1]
-		ok, ov := pairOf(op, k.Value)
+	firstOnly := func(key string) bool { return key == "version" || strings.HasPrefix(key, "x-") }
+	return m.union(o, b, o, func(key string) bool { return !firstOnly(key) }, func(bk, bv, ok, ov *yaml.Node) (*yaml.Node, *yaml.Node, error) {
 		switch {
-		case ok == nil || k.Value == "version" || strings.HasPrefix(k.Value, "x-"):
-		case k.Value == "services":
-			nv, err := m.services(v, ov)
-			if err != nil {
-				return nil, err
-			}
-			k, v = ok, nv
-		case k.Value == "volumes" || k.Value == "networks" || k.Value == "secrets" || k.Value == "configs":
-			nv, err := m.objects(k.Value, v, ov)
-			if err != nil {
-				return nil, err
-			}
-			k, v = ok, nv
-		default:
-			k, v = ok, ov
+		case ok == nil || firstOnly(bk.Value):
+			return bk, bv, nil
+		case bk.Value == "services":
+			nv, err := m.services(bv, ov)
+			return ok, nv, err
+		case bk.Value == "volumes" || bk.Value == "networks" || bk.Value == "secrets" || bk.Value == "configs":
+			nv, err := m.objects(bk.Value, bv, ov)
+			return ok, nv, err
 		}
-		out.Content = append(out.Content, k, v)
-	}
-	for _, kv := range op {
-		if k, _ := pairOf(bp, kv[0].Value); k == nil && kv[0].Value != "version" && !strings.HasPrefix(kv[0].Value, "x-") {
-			out.Content = append(out.Content, kv[0], kv[1])
-		}
-	}
-	return out, nil
+		return ok, ov, nil // not in docker's schema, which refuses the file
+	})
 }
 
 // mappings checks that b and o can be merged key by key; a null is nothing (mapstructure decodes
@@ -347,28 +363,17 @@ func (m *merger) services(b, o *yaml.Node) (*yaml.Node, error) {
 	if nullNode(b) {
 		return o, nil
 	}
-	out := m.node(yaml.MappingNode, o)
-	bp, op := mergePairs(b), mergePairs(o)
-	for _, kv := range bp {
-		k, v := kv[0], kv[1]
-		if ok, ov := pairOf(op, k.Value); ok != nil {
-			if err := m.mappings(fmt.Sprintf("service %q", k.Value), v, ov); err != nil {
-				return nil, err
-			}
-			nv, err := m.mapping(serviceSpec, fmt.Sprintf("service %q", k.Value), k, v, ok, ov)
-			if err != nil {
-				return nil, err
-			}
-			k, v = ok, nv
+	return m.union(o, b, o, nil, func(bk, bv, ok, ov *yaml.Node) (*yaml.Node, *yaml.Node, error) {
+		if ok == nil {
+			return bk, bv, nil
 		}
-		out.Content = append(out.Content, k, v)
-	}
-	for _, kv := range op {
-		if k, _ := pairOf(bp, kv[0].Value); k == nil {
-			out.Content = append(out.Content, kv[0], kv[1])
+		what := fmt.Sprintf("service %q", bk.Value)
+		if err := m.mappings(what, bv, ov); err != nil {
+			return nil, nil, err
 		}
-	}
-	return out, nil
+		nv, err := m.mapping(serviceSpec, what, bv, ok, ov)
+		return ok, nv, err
+	})
 }
 
 // objects replaces top-level volumes, networks, secrets or configs by name (merge.go mergeVolumes
@@ -384,44 +389,16 @@ func (m *merger) objects(section string, b, o *yaml.Node) (*yaml.Node, error) {
 	if nullNode(b) {
 		return o, nil
 	}
-	out := m.node(yaml.MappingNode, o)
-	bp, op := mergePairs(b), mergePairs(o)
-	for _, kv := range bp {
-		if ok, ov := pairOf(op, kv[0].Value); ok != nil {
-			kv = [2]*yaml.Node{ok, ov}
-		}
-		out.Content = append(out.Content, kv[0], kv[1])
-	}
-	for _, kv := range op {
-		if k, _ := pairOf(bp, kv[0].Value); k == nil {
-			out.Content = append(out.Content, kv[0], kv[1])
-		}
-	}
-	return out, nil
+	return m.union(o, b, o, nil, override)
 }
 
 // mapping merges two mappings field by field, as mergo merges two structs. A key only the base has
 // is kept, except that the base's ports, secrets, configs and volumes are still keyed (mergo calls
 // the transformer whenever the base's slice is not nil).
-func (m *merger) mapping(s *mergeSpec, what string, bk, b, ok, o *yaml.Node) (*yaml.Node, error) {
-	out := m.node(yaml.MappingNode, ok)
-	bp, op := mergePairs(b), mergePairs(o)
-	for _, kv := range bp {
-		k, v := kv[0], kv[1]
-		f := s.field(k.Value)
-		fk, fv := pairOf(op, k.Value)
-		nk, nv, err := m.field(f, what+"."+k.Value, k, v, fk, fv)
-		if err != nil {
-			return nil, err
-		}
-		out.Content = append(out.Content, nk, nv)
-	}
-	for _, kv := range op {
-		if k, _ := pairOf(bp, kv[0].Value); k == nil {
-			out.Content = append(out.Content, kv[0], kv[1])
-		}
-	}
-	return out, nil
+func (m *merger) mapping(s *mergeSpec, what string, b, ok, o *yaml.Node) (*yaml.Node, error) {
+	return m.union(ok, b, o, nil, func(bk, bv, fk, fv *yaml.Node) (*yaml.Node, *yaml.Node, error) {
+		return m.field(s.field(bk.Value), what+"."+bk.Value, bk, bv, fk, fv)
+	})
 }
 
 // field merges one key both files have (ok is nil when only the base has it).
@@ -451,7 +428,7 @@ func (m *merger) field(f *mergeSpec, what string, bk, bv, ok, ov *yaml.Node) (*y
 		if err := m.mappings(what, b, o); err != nil {
 			return nil, nil, err
 		}
-		nv, err := m.mapping(f, what, bk, b, ok, o)
+		nv, err := m.mapping(f, what, b, ok, o)
 		return ok, nv, err
 	case hAppend:
 		nv, err := m.appendList(f, what, bv, ov, ok)
@@ -552,7 +529,7 @@ func (m *merger) isZero(z zero, n *yaml.Node) bool {
 	return false
 }
 
-// toBoolean is cli/compose/loader/interpolate.go's cast for mBool fields.
+// toBoolean is cli/compose/loader/interpolate.go's cast for boolean fields.
 func toBoolean(s string) (bool, error) {
 	switch strings.ToLower(s) {
 	case "y", "yes", "true", "on":
@@ -560,7 +537,7 @@ func toBoolean(s string) (bool, error) {
 	case "n", "no", "false", "off":
 		return false, nil
 	}
-	return false, fmt.Errorf("invalid mBool: %s", s)
+	return false, fmt.Errorf("invalid boolean: %s", s)
 }
 
 // emptyCommand: mergeShellCommand keeps the base's command when the override's has no words
@@ -677,7 +654,7 @@ func (m *merger) items(f *mergeSpec, what string, n *yaml.Node) ([]*yaml.Node, e
 		// transformListOrMapping: "host:ip" for each entry with a value, sorted.
 		var out []*yaml.Node
 		var keys []string
-		for _, kv := range mergePairs(d) {
+		for _, kv := range pairsOf(d).list {
 			v, ok := dockerString(kv[1])
 			if !ok {
 				continue
@@ -739,7 +716,7 @@ func (m *merger) kvEntries(what string, n *yaml.Node) ([]kvEntry, bool, error) {
 		}
 		return out, true, nil
 	case yaml.MappingNode:
-		for _, kv := range mergePairs(d) {
+		for _, kv := range pairsOf(d).list {
 			v, has := dockerString(kv[1])
 			if yamlnode.Deref(kv[1]).Tag == "!!str" {
 				v = m.str(kv[1])
@@ -940,17 +917,17 @@ func (m *merger) keyItems(k keyKind, it *yaml.Node) []keyedItem {
 		}
 		return []keyedItem{{listKey{num: uint32(p)}, it}}
 	case yaml.ScalarNode:
-		mergeSpec := m.str(d)
+		spec := m.str(d)
 		if d.Tag == "!!int" {
 			i, err := strconv.ParseInt(strings.ReplaceAll(d.Value, "_", ""), 0, 64)
 			if err != nil {
 				return bad
 			}
-			mergeSpec = strconv.FormatInt(i, 10)
+			spec = strconv.FormatInt(i, 10)
 		} else if d.Tag != "!!str" {
 			return bad
 		}
-		confs, err := portConfigs(mergeSpec)
+		confs, err := portConfigs(spec)
 		if err != nil {
 			return bad
 		}
@@ -984,8 +961,8 @@ type portConf struct {
 // portConfigs is loader.go's toServicePortConfigs: nat.ParsePortSpecs, then for each port (in the
 // order of their "port/proto" strings) cli/opts/swarmopts ConvertPortToPortConfig, which makes one
 // config for each host port of a binding's range.
-func portConfigs(mergeSpec string) ([]portConf, error) {
-	ports, bindings, err := nat.ParsePortSpecs([]string{mergeSpec})
+func portConfigs(spec string) ([]portConf, error) {
+	ports, bindings, err := nat.ParsePortSpecs([]string{spec})
 	if err != nil {
 		return nil, err
 	}
@@ -1013,16 +990,16 @@ func portConfigs(mergeSpec string) ([]portConf, error) {
 // volumeSpecTarget is the target cli/compose/loader/volume.go's ParseVolume reads from a short
 // volume: the second field, or the only one (an anonymous volume), where a letter and a colon
 // starting a field is a Windows drive.
-func volumeSpecTarget(mergeSpec string) (string, error) {
-	switch len(mergeSpec) {
+func volumeSpecTarget(spec string) (string, error) {
+	switch len(spec) {
 	case 0:
-		return "", fmt.Errorf("invalid empty volume mergeSpec")
+		return "", fmt.Errorf("invalid empty volume spec")
 	case 1, 2:
-		return mergeSpec, nil
+		return spec, nil
 	}
 	var fields []string
 	var buf []rune
-	for _, r := range append([]rune(mergeSpec), 0) {
+	for _, r := range append([]rune(spec), 0) {
 		switch {
 		case r == ':' && len(buf) == 1 && unicode.IsLetter(buf[0]):
 			buf = append(buf, r)
@@ -1053,9 +1030,9 @@ func (m *merger) logging(what string, b, o, ok *yaml.Node) (*yaml.Node, error) {
 	if err := m.mappings(what, b, o); err != nil {
 		return nil, err
 	}
-	bp, op := mergePairs(b), mergePairs(o)
-	bdk, bd := pairOf(bp, "driver")
-	odk, od := pairOf(op, "driver")
+	bp, op := pairsOf(b), pairsOf(o)
+	bdk, bd := bp.get("driver")
+	odk, od := op.get("driver")
 	bs, os := m.str(bd), m.str(od)
 	if bs != os && bs != "" && os != "" {
 		return o, nil
@@ -1067,8 +1044,8 @@ func (m *merger) logging(what string, b, o, ok *yaml.Node) (*yaml.Node, error) {
 	case bdk != nil:
 		out.Content = append(out.Content, bdk, bd)
 	}
-	bok, bo := pairOf(bp, "options")
-	ook, oo := pairOf(op, "options")
+	bok, bo := bp.get("options")
+	ook, oo := op.get("options")
 	switch {
 	case bok == nil || nullNode(bo):
 	case ook == nil || nullNode(oo):
@@ -1077,18 +1054,9 @@ func (m *merger) logging(what string, b, o, ok *yaml.Node) (*yaml.Node, error) {
 		if err := m.mappings(what+".options", bo, oo); err != nil {
 			return nil, err
 		}
-		merged := m.node(yaml.MappingNode, ook)
-		obp, oop := mergePairs(bo), mergePairs(oo)
-		for _, kv := range obp {
-			if k, v := pairOf(oop, kv[0].Value); k != nil {
-				kv = [2]*yaml.Node{k, v}
-			}
-			merged.Content = append(merged.Content, kv[0], kv[1])
-		}
-		for _, kv := range oop {
-			if k, _ := pairOf(obp, kv[0].Value); k == nil {
-				merged.Content = append(merged.Content, kv[0], kv[1])
-			}
+		merged, err := m.union(ook, bo, oo, nil, override)
+		if err != nil {
+			return nil, err
 		}
 		out.Content = append(out.Content, ook, merged)
 	}
@@ -1112,7 +1080,7 @@ func (m *merger) netEntries(what string, n *yaml.Node) ([]netEntry, bool, error)
 		}
 		return out, true, nil
 	case yaml.MappingNode:
-		for _, kv := range mergePairs(d) {
+		for _, kv := range pairsOf(d).list {
 			out = append(out, netEntry{name: kv[0].Value, k: kv[0], v: kv[1]})
 		}
 		return out, false, nil
@@ -1177,20 +1145,20 @@ func (m *merger) networks(what string, b, o, ok *yaml.Node) (*yaml.Node, error) 
 
 func (m *merger) networkConfig(b, o, ok *yaml.Node) *yaml.Node {
 	out := m.node(yaml.MappingNode, ok)
-	bp, op := mergePairs(b), mergePairs(o)
-	if k, v := pairOf(op, "aliases"); k != nil {
+	bp, op := pairsOf(b), pairsOf(o)
+	if k, v := op.get("aliases"); k != nil {
 		out.Content = append(out.Content, k, v)
 	}
 	for _, name := range []string{"ipv4_address", "ipv6_address"} {
-		k, v := pairOf(op, name)
+		k, v := op.get(name)
 		if k == nil || m.str(v) == "" {
-			k, v = pairOf(bp, name)
+			k, v = bp.get(name)
 		}
 		if k != nil {
 			out.Content = append(out.Content, k, v)
 		}
 	}
-	if k, v := pairOf(bp, "driver_opts"); k != nil {
+	if k, v := bp.get("driver_opts"); k != nil {
 		out.Content = append(out.Content, k, v)
 	}
 	return out
@@ -1201,52 +1169,33 @@ func (m *merger) ulimits(what string, b, o, ok *yaml.Node) (*yaml.Node, error) {
 	if err := m.mappings(what, b, o); err != nil {
 		return nil, err
 	}
-	out := m.node(yaml.MappingNode, ok)
-	bp, op := mergePairs(b), mergePairs(o)
-	for _, kv := range bp {
-		if k, v := pairOf(op, kv[0].Value); k != nil && !nullNode(v) {
-			kv = [2]*yaml.Node{k, v}
+	return m.union(ok, b, o, nil, func(bk, bv, ok, ov *yaml.Node) (*yaml.Node, *yaml.Node, error) {
+		if ok == nil || nullNode(ov) {
+			return bk, bv, nil
 		}
-		out.Content = append(out.Content, kv[0], kv[1])
-	}
-	for _, kv := range op {
-		if k, _ := pairOf(bp, kv[0].Value); k == nil {
-			out.Content = append(out.Content, kv[0], kv[1])
-		}
-	}
-	return out, nil
+		return ok, ov, nil
+	})
 }
 
 // deep merges x- values as mergo merges map[string]any values (merge.go passes WithOverride and
 // WithAppendSlice): a null or a scalar replaces; a mapping is merged key by key into a base mapping
-// that has keys, and replaces anything else; a list is mAppend to a base list, replaces a missing
+// that has keys, and replaces anything else; a list is appended to a base list, replaces a missing
 // or null one, and cannot meet anything else: mergo fails with "cannot append two slices with
 // different type", and so does docker stack deploy.
 func (m *merger) deep(b, o *yaml.Node) (*yaml.Node, error) {
 	d := yamlnode.Deref(o)
 	switch d.Kind {
 	case yaml.MappingNode:
-		if !kindIs(b, yaml.MappingNode) || len(mergePairs(b)) == 0 {
+		if !kindIs(b, yaml.MappingNode) || len(pairsOf(b).list) == 0 {
 			return o, nil
 		}
-		out := m.node(yaml.MappingNode, o)
-		bp, op := mergePairs(b), mergePairs(d)
-		for _, kv := range bp {
-			if k, v := pairOf(op, kv[0].Value); k != nil {
-				nv, err := m.deep(kv[1], v)
-				if err != nil {
-					return nil, err
-				}
-				kv = [2]*yaml.Node{k, nv}
+		return m.union(o, b, d, nil, func(bk, bv, ok, ov *yaml.Node) (*yaml.Node, *yaml.Node, error) {
+			if ok == nil {
+				return bk, bv, nil
 			}
-			out.Content = append(out.Content, kv[0], kv[1])
-		}
-		for _, kv := range op {
-			if k, _ := pairOf(bp, kv[0].Value); k == nil {
-				out.Content = append(out.Content, kv[0], kv[1])
-			}
-		}
-		return out, nil
+			nv, err := m.deep(bv, ov)
+			return ok, nv, err
+		})
 	case yaml.SequenceNode:
 		if b == nil || nullNode(b) {
 			return o, nil
@@ -1272,7 +1221,7 @@ func kindName(n *yaml.Node) string {
 			return "number"
 		}
 	case "!!bool":
-		return "mBool"
+		return "boolean"
 	}
 	return "string"
 }
