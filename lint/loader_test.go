@@ -249,3 +249,26 @@ func TestMergeThreeFiles(t *testing.T) {
 		t.Errorf("service b at %s:%d:%d, want c.yml:2:3", f, l, c)
 	}
 }
+
+// TestMergeErrors: what docker's merge itself refuses, and values that cannot be merged at all,
+// are input errors at the override's position.
+func TestMergeErrors(t *testing.T) {
+	for _, tc := range []struct{ name, base, over, want string }{
+		{"x- list over a string", "services:\n  a:\n    image: a:1\n    x-m: s\n", "services:\n  a:\n    x-m: [1]\n",
+			`b.yml:3:10: cannot merge: docker cannot append this list to the string the base file has here`},
+		{"services not a mapping", "services:\n  a:\n    image: a:1\n", "services: [a]\n",
+			`b.yml:1:11: cannot merge: services is not a mapping`},
+		{"a service not a mapping", "services:\n  a:\n    image: a:1\n", "services:\n  a: x\n",
+			`b.yml:2:6: cannot merge: service "a" is not a mapping`},
+		{"ports not a list", "services:\n  a:\n    image: a:1\n    ports: [\"1:1\"]\n", "services:\n  a:\n    ports: \"2:2\"\n",
+			`b.yml:3:12: cannot merge: service "a".ports is not a list`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := merge([]string{"a.yml", "b.yml"}, [][]byte{[]byte(tc.base), []byte(tc.over)}, nil, 0)
+			var ie *InputError
+			if !errors.As(err, &ie) || !strings.HasPrefix(err.Error(), tc.want) {
+				t.Errorf("error %v, want an input error %q", err, tc.want)
+			}
+		})
+	}
+}
