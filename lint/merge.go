@@ -743,7 +743,7 @@ func (m *merger) resolved(f *mergeSpec, e kvEntry) (string, bool) {
 // every override entry; for a MappingWithEquals (environment, build args: map[string]*string)
 // mergo's map merge sets an override entry only when it is not empty, or when the base's is
 // missing or empty: so `FOO=` in an override keeps the base's FOO=bar. The result keeps the two
-// files' form when they agree and is a list otherwise.
+// files' form when they agree and is a list otherwise (a mapping key with "=" makes it a mapping).
 func (m *merger) kvMerge(f *mergeSpec, what string, b, o, ok *yaml.Node) (*yaml.Node, error) {
 	be, bList, err := m.kvEntries(what, b)
 	if err != nil {
@@ -762,6 +762,7 @@ func (m *merger) kvMerge(f *mergeSpec, what string, b, o, ok *yaml.Node) (*yaml.
 	for _, e := range oe {
 		i, inBase := at[e.key]
 		if !inBase {
+			at[e.key] = len(win)
 			win = append(win, e)
 			continue
 		}
@@ -774,10 +775,29 @@ func (m *merger) kvMerge(f *mergeSpec, what string, b, o, ok *yaml.Node) (*yaml.
 		}
 		win[i] = e
 	}
-	if !bList && !oList {
+	asList := bList || oList
+	for _, e := range win {
+		asList = asList && (e.item != nil || !strings.Contains(e.key, "="))
+	}
+	if !asList {
+		// Both mappings, or a mapping key with "=", which a list item cannot hold.
 		out := m.node(yaml.MappingNode, ok)
 		for _, e := range win {
-			out.Content = append(out.Content, e.k, e.v)
+			if e.item == nil {
+				out.Content = append(out.Content, e.k, e.v)
+				continue
+			}
+			v := m.node(yaml.ScalarNode, e.item)
+			v.Tag, v.Value = "!!null", "null"
+			if e.hasVal {
+				// The item's text after its first "=" is the value, unless interpolation moves
+				// that "=" (a variable before it); then the value docker read, kept literal.
+				v = m.text(escapeDollar(e.val), e.item)
+				if k, rest, found := strings.Cut(yamlnode.Deref(e.item).Value, "="); found && !strings.Contains(k, "$") {
+					v.Value = rest
+				}
+			}
+			out.Content = append(out.Content, m.text(e.key, e.item), v)
 		}
 		return out, nil
 	}

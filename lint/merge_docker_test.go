@@ -314,6 +314,9 @@ var mergeCases = []struct {
 	{"labels as maps and lists", []string{
 		"services:\n  a:\n    image: a:1\n    labels: [a=1, b=2, c]\n    deploy:\n      labels:\n        x: \"1\"\n        y: \"2\"\n",
 		"services:\n  a:\n    labels:\n      a: \"\"\n      d: 4\n    deploy:\n      labels: [x=, z=3]\n"}, mergeCompared},
+	{"a mapping key with = meets a list", []string{
+		"services:\n  a:\n    image: a:1\n    labels:\n      \"x=y\": v\n      w: \"1\"\n    environment:\n      \"A=B\": c\n",
+		"services:\n  a:\n    labels: [z=1, \"w=${TAG}\", \"${TAG}=t\", \"${EMPTY}k=${TAG}\", q]\n    environment: [D=1, E]\n"}, mergeCompared},
 	{"labels both mappings, sysctls both lists", []string{
 		"services:\n  a:\n    image: a:1\n    labels: {a: \"1\", b: \"2\"}\n    sysctls: [net.core.somaxconn=1024, a.b=1]\n",
 		"services:\n  a:\n    labels: {b: \"\", c: \"3\"}\n    sysctls: [net.core.somaxconn=511]\n"}, mergeCompared},
