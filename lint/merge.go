@@ -651,7 +651,9 @@ func (m *merger) items(f *mergeSpec, what string, n *yaml.Node) ([]*yaml.Node, e
 	case d.Kind == yaml.ScalarNode && f.list == lHealthTest:
 		return []*yaml.Node{m.text("CMD-SHELL", n), n}, nil
 	case d.Kind == yaml.MappingNode && f.list == lHosts:
-		// transformListOrMapping: "host:ip" for each entry with a value, sorted.
+		// transformListOrMapping: "host:ip" for each entry with a value, sorted. A host with "="
+		// cannot be written so (docker reads a list item's host up to its first "="), and the
+		// merged file then differs; no real host name has one.
 		var out []*yaml.Node
 		var keys []string
 		for _, kv := range pairsOf(d).list {
