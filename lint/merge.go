@@ -39,13 +39,13 @@ import (
 // And docker validates each file before the merge: a value the schema refuses in one file stops
 // the deploy even when a later file replaces it, while the merged tree no longer holds it.
 
-// how says how docker's merge treats one key of a service.
-type how int
+// mergeRule says how docker's merge treats one key of a service.
+type mergeRule int
 
 const (
 	// hScalar: mergo WithOverride sets a field (or what a pointer field points to) only when the
 	// override's value is not the zero value, so `read_only: false` or `image: ""` change nothing.
-	hScalar how = iota
+	hScalar mergeRule = iota
 	// hAlways: *uint64 fields (replicas, parallelism, max_attempts, retries) go through merge.go's
 	// mergeUint64, which takes any value the override sets, 0 included.
 	hAlways
@@ -74,11 +74,11 @@ const (
 	hReplace
 )
 
-// zero is the type of a scalar field, which decides what its zero value is.
-type zero int
+// zeroKind is the type of a scalar field, which decides what its zero value is.
+type zeroKind int
 
 const (
-	zStr zero = iota
+	zStr zeroKind = iota
 	zBool
 	zInt
 	zFloat
@@ -96,21 +96,21 @@ const (
 	lHosts                        // transformHostsList: a mapping is its sorted "host:ip" entries
 )
 
-// keyKind is what ports, secrets, configs and volumes are keyed and sorted by.
-type keyKind int
+// listKeyKind is what ports, secrets, configs and volumes are keyed and sorted by.
+type listKeyKind int
 
 const (
-	kPublished keyKind = iota // toServicePortConfigsMap: the published port
-	kSource                   // toServiceSecretConfigsMap, toServiceConfigObjConfigsMap: the source
-	kTarget                   // toServiceVolumeConfigsMap: the target
+	byPublished listKeyKind = iota // toServicePortConfigsMap: the published port
+	bySource                       // toServiceSecretConfigsMap, toServiceConfigObjConfigsMap: the source
+	byTarget                       // toServiceVolumeConfigsMap: the target
 )
 
 type mergeSpec struct {
-	how    how
-	zero   zero
+	rule   mergeRule
+	zero   zeroKind
 	list   listForm
 	unique bool // the schema wants unique items; see appendList
-	key    keyKind
+	key    listKeyKind
 	lookup bool // hEnv: resolveEnvironment fills empty values from the environment
 	build  bool // hStruct: a string s means {context: s} (transformBuildConfig)
 	fields map[string]*mergeSpec
@@ -121,79 +121,79 @@ func (s *mergeSpec) field(name string) *mergeSpec {
 		return f
 	}
 	if s == serviceSpec && strings.HasPrefix(name, "x-") {
-		return &mergeSpec{how: hExtras}
+		return &mergeSpec{rule: hExtras}
 	}
-	return &mergeSpec{how: hReplace}
+	return &mergeSpec{rule: hReplace}
 }
 
 var (
-	mStr       = &mergeSpec{how: hScalar, zero: zStr}
-	mBool      = &mergeSpec{how: hScalar, zero: zBool}
-	mInt       = &mergeSpec{how: hScalar, zero: zInt}
-	mDur       = &mergeSpec{how: hScalar, zero: zDuration}
-	mAlways    = &mergeSpec{how: hAlways}
-	mStrMap    = &mergeSpec{how: hStrMap}
-	mAppend    = &mergeSpec{how: hAppend}
-	mUniqueStr = &mergeSpec{how: hAppend, list: lStringOrList, unique: true}
-	mUniqueSeq = &mergeSpec{how: hAppend, unique: true}
-	mHosts     = &mergeSpec{how: hAppend, list: lHosts, unique: true}
-	mUpdate    = &mergeSpec{how: hStruct, fields: map[string]*mergeSpec{
+	mStr       = &mergeSpec{rule: hScalar, zero: zStr}
+	mBool      = &mergeSpec{rule: hScalar, zero: zBool}
+	mInt       = &mergeSpec{rule: hScalar, zero: zInt}
+	mDur       = &mergeSpec{rule: hScalar, zero: zDuration}
+	mAlways    = &mergeSpec{rule: hAlways}
+	mStrMap    = &mergeSpec{rule: hStrMap}
+	mAppend    = &mergeSpec{rule: hAppend}
+	mUniqueStr = &mergeSpec{rule: hAppend, list: lStringOrList, unique: true}
+	mUniqueSeq = &mergeSpec{rule: hAppend, unique: true}
+	mHosts     = &mergeSpec{rule: hAppend, list: lHosts, unique: true}
+	mUpdate    = &mergeSpec{rule: hStruct, fields: map[string]*mergeSpec{
 		"parallelism": mAlways, "delay": mDur, "failure_action": mStr, "monitor": mDur,
-		"max_failure_ratio": {how: hScalar, zero: zFloat}, "order": mStr,
+		"max_failure_ratio": {rule: hScalar, zero: zFloat}, "order": mStr,
 	}}
 )
 
 // serviceSpec is docker/cli's types.ServiceConfig as merge.go's mergeServices sees it.
-var serviceSpec = &mergeSpec{how: hStruct, fields: map[string]*mergeSpec{
-	"build": {how: hStruct, build: true, fields: map[string]*mergeSpec{
-		"context": mStr, "dockerfile": mStr, "args": {how: hEnv}, "labels": mStrMap,
+var serviceSpec = &mergeSpec{rule: hStruct, fields: map[string]*mergeSpec{
+	"build": {rule: hStruct, build: true, fields: map[string]*mergeSpec{
+		"context": mStr, "dockerfile": mStr, "args": {rule: hEnv}, "labels": mStrMap,
 		"cache_from": mUniqueStr, "extra_hosts": mHosts, "network": mStr, "target": mStr,
 	}},
 	"cap_add": mUniqueSeq, "cap_drop": mUniqueSeq, "cgroupns_mode": mStr, "cgroup_parent": mStr,
-	"command": {how: hCommand}, "configs": {how: hKeyed, key: kSource}, "container_name": mStr,
-	"credential_spec": {how: hStruct, fields: map[string]*mergeSpec{"config": mStr, "file": mStr, "registry": mStr}},
+	"command": {rule: hCommand}, "configs": {rule: hKeyed, key: bySource}, "container_name": mStr,
+	"credential_spec": {rule: hStruct, fields: map[string]*mergeSpec{"config": mStr, "file": mStr, "registry": mStr}},
 	"depends_on":      mUniqueSeq,
-	"deploy": {how: hStruct, fields: map[string]*mergeSpec{
+	"deploy": {rule: hStruct, fields: map[string]*mergeSpec{
 		"mode": mStr, "replicas": mAlways, "labels": mStrMap, "update_config": mUpdate, "rollback_config": mUpdate,
-		"resources": {how: hStruct, fields: map[string]*mergeSpec{
-			"limits": {how: hStruct, fields: map[string]*mergeSpec{"cpus": mStr, "memory": {how: hScalar, zero: zBytes}, "pids": mInt}},
-			"reservations": {how: hStruct, fields: map[string]*mergeSpec{
-				"cpus": mStr, "memory": {how: hScalar, zero: zBytes}, "generic_resources": mAppend}},
+		"resources": {rule: hStruct, fields: map[string]*mergeSpec{
+			"limits": {rule: hStruct, fields: map[string]*mergeSpec{"cpus": mStr, "memory": {rule: hScalar, zero: zBytes}, "pids": mInt}},
+			"reservations": {rule: hStruct, fields: map[string]*mergeSpec{
+				"cpus": mStr, "memory": {rule: hScalar, zero: zBytes}, "generic_resources": mAppend}},
 		}},
-		"restart_policy": {how: hStruct, fields: map[string]*mergeSpec{
+		"restart_policy": {rule: hStruct, fields: map[string]*mergeSpec{
 			"condition": mStr, "delay": mDur, "max_attempts": mAlways, "window": mDur}},
-		"placement": {how: hStruct, fields: map[string]*mergeSpec{
+		"placement": {rule: hStruct, fields: map[string]*mergeSpec{
 			"constraints": mAppend, "preferences": mAppend, "max_replicas_per_node": mInt}},
 		"endpoint_mode": mStr,
 	}},
 	"devices": mUniqueSeq, "dns": mUniqueStr, "dns_search": mUniqueStr, "domainname": mStr,
-	"entrypoint": {how: hCommand}, "environment": {how: hEnv, lookup: true}, "env_file": mUniqueStr,
+	"entrypoint": {rule: hCommand}, "environment": {rule: hEnv, lookup: true}, "env_file": mUniqueStr,
 	"expose": mUniqueSeq, "external_links": mUniqueSeq, "extra_hosts": mHosts, "hostname": mStr,
-	"healthcheck": {how: hStruct, fields: map[string]*mergeSpec{
-		"test": {how: hAppend, list: lHealthTest}, "timeout": mDur, "interval": mDur,
+	"healthcheck": {rule: hStruct, fields: map[string]*mergeSpec{
+		"test": {rule: hAppend, list: lHealthTest}, "timeout": mDur, "interval": mDur,
 		"retries": mAlways, "start_period": mDur, "start_interval": mDur, "disable": mBool,
 	}},
 	"image": mStr, "init": mBool, "ipc": mStr, "isolation": mStr, "labels": mStrMap, "links": mUniqueSeq,
-	"logging": {how: hLogging}, "mac_address": mStr, "network_mode": mStr, "networks": {how: hNetworks},
-	"pid": mStr, "ports": {how: hKeyed, key: kPublished}, "privileged": mBool, "read_only": mBool,
-	"restart": mStr, "secrets": {how: hKeyed, key: kSource}, "security_opt": mUniqueSeq, "shm_size": mStr,
+	"logging": {rule: hLogging}, "mac_address": mStr, "network_mode": mStr, "networks": {rule: hNetworks},
+	"pid": mStr, "ports": {rule: hKeyed, key: byPublished}, "privileged": mBool, "read_only": mBool,
+	"restart": mStr, "secrets": {rule: hKeyed, key: bySource}, "security_opt": mUniqueSeq, "shm_size": mStr,
 	"stdin_open": mBool, "stop_grace_period": mDur, "stop_signal": mStr, "sysctls": mStrMap,
-	"tmpfs": mUniqueStr, "tty": mBool, "ulimits": {how: hUlimits}, "user": mStr, "oom_score_adj": mInt,
-	"userns_mode": mStr, "volumes": {how: hKeyed, key: kTarget}, "working_dir": mStr,
+	"tmpfs": mUniqueStr, "tty": mBool, "ulimits": {rule: hUlimits}, "user": mStr, "oom_score_adj": mInt,
+	"userns_mode": mStr, "volumes": {rule: hKeyed, key: byTarget}, "working_dir": mStr,
 }}
 
 // merger merges the files' trees in order, as merge.go's merge does with the loaded configs.
 type merger struct {
 	env    Env
 	files  []string
-	origin map[*yaml.Node]int   // every node of every file, with its file's index
-	made   map[*yaml.Node]place // nodes the merge made, with the file and position they stand for
+	origin map[*yaml.Node]int    // every node of every file, with its file's index
+	made   map[*yaml.Node]madeAt // nodes the merge made, with the file and position they stand for
 }
 
-type place struct{ file, line, col int }
+type madeAt struct{ file, line, col int }
 
 func newMerger(files []string, roots []*yaml.Node, env Env) *merger {
-	m := &merger{env: env, files: files, origin: map[*yaml.Node]int{}, made: map[*yaml.Node]place{}}
+	m := &merger{env: env, files: files, origin: map[*yaml.Node]int{}, made: map[*yaml.Node]madeAt{}}
 	for i, r := range roots {
 		var walk func(*yaml.Node)
 		walk = func(n *yaml.Node) {
@@ -222,11 +222,11 @@ func (m *merger) mergeAll(roots []*yaml.Node) (*yaml.Node, error) {
 	return out, nil
 }
 
-func (m *merger) at(n *yaml.Node) place {
+func (m *merger) at(n *yaml.Node) madeAt {
 	if p, ok := m.made[n]; ok {
 		return p
 	}
-	return place{m.origin[n], n.Line, n.Column}
+	return madeAt{m.origin[n], n.Line, n.Column}
 }
 
 // node makes a node standing for from: the same file and position.
@@ -254,16 +254,16 @@ func (m *merger) errorf(n *yaml.Node, format string, args ...any) error {
 	return &InputError{File: m.files[p.file], Line: p.line, Column: p.col, Msg: "cannot merge: " + fmt.Sprintf(format, args...)}
 }
 
-// pairs are a mapping's pairs with "<<" merges expanded, one per key (the first, as YAML's merge
+// mapPairs are a mapping's pairs with "<<" merges expanded, one per key (the first, as YAML's merge
 // keys want), indexed by key; none for anything but a mapping.
-type pairs struct {
+type mapPairs struct {
 	list [][2]*yaml.Node
 	at   map[string]int
 }
 
-func pairsOf(n *yaml.Node) pairs {
+func mapPairsOf(n *yaml.Node) mapPairs {
 	all := yamlnode.Pairs(n)
-	p := pairs{at: make(map[string]int, len(all))}
+	p := mapPairs{at: make(map[string]int, len(all))}
 	for _, kv := range all {
 		if _, dup := p.at[kv[0].Value]; !dup {
 			p.at[kv[0].Value] = len(p.list)
@@ -273,7 +273,7 @@ func pairsOf(n *yaml.Node) pairs {
 	return p
 }
 
-func (p pairs) get(key string) (k, v *yaml.Node) {
+func (p mapPairs) get(key string) (k, v *yaml.Node) {
 	if i, ok := p.at[key]; ok {
 		return p.list[i][0], p.list[i][1]
 	}
@@ -285,7 +285,7 @@ func (p pairs) get(key string) (k, v *yaml.Node) {
 func (m *merger) union(at, b, o *yaml.Node, keep func(key string) bool,
 	pair func(bk, bv, ok, ov *yaml.Node) (k, v *yaml.Node, err error)) (*yaml.Node, error) {
 	out := m.node(yaml.MappingNode, at)
-	bp, op := pairsOf(b), pairsOf(o)
+	bp, op := mapPairsOf(b), mapPairsOf(o)
 	for _, kv := range bp.list {
 		ok, ov := op.get(kv[0].Value)
 		k, v, err := pair(kv[0], kv[1], ok, ov)
@@ -302,8 +302,8 @@ func (m *merger) union(at, b, o *yaml.Node, keep func(key string) bool,
 	return out, nil
 }
 
-// override is union's pair for keys the override's value replaces.
-func override(bk, bv, ok, ov *yaml.Node) (*yaml.Node, *yaml.Node, error) {
+// overrideWins is union's pair for keys the override's value replaces.
+func overrideWins(bk, bv, ok, ov *yaml.Node) (*yaml.Node, *yaml.Node, error) {
 	if ok == nil {
 		return bk, bv, nil
 	}
@@ -389,7 +389,7 @@ func (m *merger) objects(section string, b, o *yaml.Node) (*yaml.Node, error) {
 	if nullNode(b) {
 		return o, nil
 	}
-	return m.union(o, b, o, nil, override)
+	return m.union(o, b, o, nil, overrideWins)
 }
 
 // mapping merges two mappings field by field, as mergo merges two structs. A key only the base has
@@ -404,10 +404,10 @@ func (m *merger) mapping(s *mergeSpec, what string, b, ok, o *yaml.Node) (*yaml.
 // field merges one key both files have (ok is nil when only the base has it).
 func (m *merger) field(f *mergeSpec, what string, bk, bv, ok, ov *yaml.Node) (*yaml.Node, *yaml.Node, error) {
 	switch {
-	case f.how == hExtras && ok != nil:
+	case f.rule == hExtras && ok != nil:
 		nv, err := m.deep(bv, ov)
 		return ok, nv, err
-	case f.how == hKeyed && !nullNode(bv) && nullNode(ov):
+	case f.rule == hKeyed && !nullNode(bv) && nullNode(ov):
 		nv, err := m.keyed(f, what, bv, nil, bk)
 		return bk, nv, err
 	case ok == nil || nullNode(ov):
@@ -415,7 +415,7 @@ func (m *merger) field(f *mergeSpec, what string, bk, bv, ok, ov *yaml.Node) (*y
 	case nullNode(bv):
 		return ok, ov, nil
 	}
-	switch f.how {
+	switch f.rule {
 	case hScalar:
 		if m.isZero(f.zero, ov) {
 			return bk, bv, nil
@@ -490,7 +490,7 @@ func (m *merger) str(n *yaml.Node) string {
 // isZero says whether the value is the zero value of its field once docker has converted it, so
 // that mergo WithOverride keeps the base's value (an int, a bool, a string, a time.Duration, a
 // UnitBytes, or what a *bool or *Duration points to).
-func (m *merger) isZero(z zero, n *yaml.Node) bool {
+func (m *merger) isZero(z zeroKind, n *yaml.Node) bool {
 	d := yamlnode.Deref(n)
 	if nullNode(d) {
 		return true
@@ -507,7 +507,7 @@ func (m *merger) isZero(z zero, n *yaml.Node) bool {
 			v, _ := strconv.ParseBool(strings.ToLower(s))
 			return !v
 		}
-		v, err := toBoolean(s)
+		v, err := dockerBool(s)
 		return err == nil && !v
 	case zInt:
 		i, err := strconv.ParseInt(strings.ReplaceAll(s, "_", ""), 0, 64)
@@ -529,8 +529,8 @@ func (m *merger) isZero(z zero, n *yaml.Node) bool {
 	return false
 }
 
-// toBoolean is cli/compose/loader/interpolate.go's cast for boolean fields.
-func toBoolean(s string) (bool, error) {
+// dockerBool is cli/compose/loader/interpolate.go's cast for boolean fields.
+func dockerBool(s string) (bool, error) {
 	switch strings.ToLower(s) {
 	case "y", "yes", "true", "on":
 		return true, nil
@@ -656,7 +656,7 @@ func (m *merger) items(f *mergeSpec, what string, n *yaml.Node) ([]*yaml.Node, e
 		// merged file then differs; no real host name has one.
 		var out []*yaml.Node
 		var keys []string
-		for _, kv := range pairsOf(d).list {
+		for _, kv := range mapPairsOf(d).list {
 			v, ok := dockerString(kv[1])
 			if !ok {
 				continue
@@ -664,20 +664,20 @@ func (m *merger) items(f *mergeSpec, what string, n *yaml.Node) ([]*yaml.Node, e
 			out = append(out, m.text(escapeDollar(kv[0].Value)+":"+v, kv[0]))
 			keys = append(keys, kv[0].Value+":"+v)
 		}
-		sort.Sort(byKeys{keys, out})
+		sort.Sort(nodesByKey{keys, out})
 		return out, nil
 	}
 	return nil, m.errorf(n, "%s is not a list", what)
 }
 
-type byKeys struct {
+type nodesByKey struct {
 	keys  []string
 	nodes []*yaml.Node
 }
 
-func (s byKeys) Len() int           { return len(s.keys) }
-func (s byKeys) Less(i, j int) bool { return s.keys[i] < s.keys[j] }
-func (s byKeys) Swap(i, j int) {
+func (s nodesByKey) Len() int           { return len(s.keys) }
+func (s nodesByKey) Less(i, j int) bool { return s.keys[i] < s.keys[j] }
+func (s nodesByKey) Swap(i, j int) {
 	s.keys[i], s.keys[j] = s.keys[j], s.keys[i]
 	s.nodes[i], s.nodes[j] = s.nodes[j], s.nodes[i]
 }
@@ -718,7 +718,7 @@ func (m *merger) kvEntries(what string, n *yaml.Node) ([]kvEntry, bool, error) {
 		}
 		return out, true, nil
 	case yaml.MappingNode:
-		for _, kv := range pairsOf(d).list {
+		for _, kv := range mapPairsOf(d).list {
 			v, has := dockerString(kv[1])
 			if yamlnode.Deref(kv[1]).Tag == "!!str" {
 				v = m.str(kv[1])
@@ -768,7 +768,7 @@ func (m *merger) kvMerge(f *mergeSpec, what string, b, o, ok *yaml.Node) (*yaml.
 			win = append(win, e)
 			continue
 		}
-		if f.how == hEnv {
+		if f.rule == hEnv {
 			ov, oset := m.resolved(f, e)
 			bv, bset := m.resolved(f, win[i])
 			if !(oset && ov != "") && bset && bv != "" {
@@ -892,19 +892,19 @@ func (m *merger) keyed(f *mergeSpec, what string, b, o, at *yaml.Node) (*yaml.No
 
 // keyItems is the key of a list item; a short port that maps several ports (a range) is one
 // item for each, written in the long syntax with what toServicePortConfigs makes of it.
-func (m *merger) keyItems(k keyKind, it *yaml.Node) []keyedItem {
+func (m *merger) keyItems(k listKeyKind, it *yaml.Node) []keyedItem {
 	d := yamlnode.Deref(it)
 	bad := []keyedItem{{listKey{bad: 1}, it}}
 	switch k {
-	case kSource, kTarget:
+	case bySource, byTarget:
 		field := "source"
-		if k == kTarget {
+		if k == byTarget {
 			field = "target"
 		}
 		switch d.Kind {
 		case yaml.ScalarNode:
 			s := m.str(d)
-			if k == kTarget {
+			if k == byTarget {
 				t, err := volumeSpecTarget(s)
 				if err != nil {
 					return bad
@@ -949,7 +949,7 @@ func (m *merger) keyItems(k keyKind, it *yaml.Node) []keyedItem {
 		} else if d.Tag != "!!str" {
 			return bad
 		}
-		confs, err := portConfigs(spec)
+		confs, err := dockerPortConfigs(spec)
 		if err != nil {
 			return bad
 		}
@@ -974,16 +974,16 @@ func (m *merger) keyItems(k keyKind, it *yaml.Node) []keyedItem {
 	return bad
 }
 
-type portConf struct {
+type portConfig struct {
 	mode              string
 	target, published uint32
 	protocol          string
 }
 
-// portConfigs is loader.go's toServicePortConfigs: nat.ParsePortSpecs, then for each port (in the
+// dockerPortConfigs is loader.go's toServicePortConfigs: nat.ParsePortSpecs, then for each port (in the
 // order of their "port/proto" strings) cli/opts/swarmopts ConvertPortToPortConfig, which makes one
 // config for each host port of a binding's range.
-func portConfigs(spec string) ([]portConf, error) {
+func dockerPortConfigs(spec string) ([]portConfig, error) {
 	ports, bindings, err := nat.ParsePortSpecs([]string{spec})
 	if err != nil {
 		return nil, err
@@ -993,7 +993,7 @@ func portConfigs(spec string) ([]portConf, error) {
 		keys = append(keys, string(p))
 	}
 	sort.Strings(keys)
-	var out []portConf
+	var out []portConfig
 	for _, key := range keys {
 		port := nat.Port(key)
 		for _, b := range bindings[port] {
@@ -1002,7 +1002,7 @@ func portConfigs(spec string) ([]portConf, error) {
 				return nil, fmt.Errorf("invalid hostport binding (%s) for port (%s)", b.HostPort, port.Port())
 			}
 			for i := start; i <= end; i++ {
-				out = append(out, portConf{mode: "ingress", target: uint32(port.Int()), published: uint32(i), protocol: strings.ToLower(port.Proto())})
+				out = append(out, portConfig{mode: "ingress", target: uint32(port.Int()), published: uint32(i), protocol: strings.ToLower(port.Proto())})
 			}
 		}
 	}
@@ -1052,7 +1052,7 @@ func (m *merger) logging(what string, b, o, ok *yaml.Node) (*yaml.Node, error) {
 	if err := m.mappings(what, b, o); err != nil {
 		return nil, err
 	}
-	bp, op := pairsOf(b), pairsOf(o)
+	bp, op := mapPairsOf(b), mapPairsOf(o)
 	bdk, bd := bp.get("driver")
 	odk, od := op.get("driver")
 	bs, os := m.str(bd), m.str(od)
@@ -1076,7 +1076,7 @@ func (m *merger) logging(what string, b, o, ok *yaml.Node) (*yaml.Node, error) {
 		if err := m.mappings(what+".options", bo, oo); err != nil {
 			return nil, err
 		}
-		merged, err := m.union(ook, bo, oo, nil, override)
+		merged, err := m.union(ook, bo, oo, nil, overrideWins)
 		if err != nil {
 			return nil, err
 		}
@@ -1102,7 +1102,7 @@ func (m *merger) netEntries(what string, n *yaml.Node) ([]netEntry, bool, error)
 		}
 		return out, true, nil
 	case yaml.MappingNode:
-		for _, kv := range pairsOf(d).list {
+		for _, kv := range mapPairsOf(d).list {
 			out = append(out, netEntry{name: kv[0].Value, k: kv[0], v: kv[1]})
 		}
 		return out, false, nil
@@ -1167,7 +1167,7 @@ func (m *merger) networks(what string, b, o, ok *yaml.Node) (*yaml.Node, error) 
 
 func (m *merger) networkConfig(b, o, ok *yaml.Node) *yaml.Node {
 	out := m.node(yaml.MappingNode, ok)
-	bp, op := pairsOf(b), pairsOf(o)
+	bp, op := mapPairsOf(b), mapPairsOf(o)
 	if k, v := op.get("aliases"); k != nil {
 		out.Content = append(out.Content, k, v)
 	}
@@ -1208,7 +1208,7 @@ func (m *merger) deep(b, o *yaml.Node) (*yaml.Node, error) {
 	d := yamlnode.Deref(o)
 	switch d.Kind {
 	case yaml.MappingNode:
-		if !kindIs(b, yaml.MappingNode) || len(pairsOf(b).list) == 0 {
+		if !kindIs(b, yaml.MappingNode) || len(mapPairsOf(b).list) == 0 {
 			return o, nil
 		}
 		return m.union(o, b, d, nil, func(bk, bv, ok, ov *yaml.Node) (*yaml.Node, *yaml.Node, error) {
@@ -1223,7 +1223,7 @@ func (m *merger) deep(b, o *yaml.Node) (*yaml.Node, error) {
 			return o, nil
 		}
 		if !kindIs(b, yaml.SequenceNode) {
-			return nil, m.errorf(o, "docker cannot append this list to the %s the base file has here (\"cannot append two slices with different type\")", kindName(b))
+			return nil, m.errorf(o, "docker cannot append this list to the %s the base file has here (\"cannot append two slices with different type\")", yamlKindName(b))
 		}
 		out := m.node(yaml.SequenceNode, o)
 		out.Content = append(append(out.Content, yamlnode.Deref(b).Content...), d.Content...)
@@ -1232,7 +1232,7 @@ func (m *merger) deep(b, o *yaml.Node) (*yaml.Node, error) {
 	return o, nil
 }
 
-func kindName(n *yaml.Node) string {
+func yamlKindName(n *yaml.Node) string {
 	d := yamlnode.Deref(n)
 	if d.Kind == yaml.MappingNode {
 		return "mapping"
