@@ -173,17 +173,17 @@ func configDump(cfg *composetypes.Config) any {
 		services[s.Name] = s
 	}
 	c.Services = nil
-	d, _ := dump(reflect.ValueOf(c))
+	d, _ := plainDump(reflect.ValueOf(c))
 	m, _ := d.(map[string]any)
 	if m == nil {
 		m = map[string]any{}
 	}
-	sd, _ := dump(reflect.ValueOf(services))
+	sd, _ := plainDump(reflect.ValueOf(services))
 	m["Services"] = sd
 	return m
 }
 
-func dump(v reflect.Value) (any, bool) {
+func plainDump(v reflect.Value) (any, bool) {
 	if t, ok := v.Interface().(time.Time); ok {
 		return t.String(), true
 	}
@@ -192,13 +192,13 @@ func dump(v reflect.Value) (any, bool) {
 		if v.IsNil() {
 			return nil, false
 		}
-		d, _ := dump(v.Elem())
+		d, _ := plainDump(v.Elem())
 		return d, true
 	case reflect.Struct:
 		out := map[string]any{}
 		for i := 0; i < v.NumField(); i++ {
 			if v.Type().Field(i).IsExported() {
-				if d, ok := dump(v.Field(i)); ok {
+				if d, ok := plainDump(v.Field(i)); ok {
 					out[v.Type().Field(i).Name] = d
 				}
 			}
@@ -210,7 +210,7 @@ func dump(v reflect.Value) (any, bool) {
 		}
 		out := make([]any, v.Len())
 		for i := range out {
-			out[i], _ = dump(v.Index(i))
+			out[i], _ = plainDump(v.Index(i))
 		}
 		return out, true
 	case reflect.Map:
@@ -219,7 +219,7 @@ func dump(v reflect.Value) (any, bool) {
 		}
 		out := map[string]any{}
 		for _, k := range v.MapKeys() {
-			out[fmt.Sprint(k.Interface())], _ = dump(v.MapIndex(k))
+			out[fmt.Sprint(k.Interface())], _ = plainDump(v.MapIndex(k))
 		}
 		return out, true
 	}
@@ -442,42 +442,42 @@ func TestMergeMatchesDocker(t *testing.T) {
 	}
 }
 
-// mutations are the overrides TestMergeCorpus applies to each service of a real-world file.
-var mutations = []struct {
+// corpusMutations are the overrides TestMergeCorpus applies to each service of a real-world file.
+var corpusMutations = []struct {
 	name string
 	fn   func(svc *yaml.Node)
 }{
-	{"image", func(s *yaml.Node) { setKey(s, "image", scalar("mutated/image:2")) }},
-	{"port", func(s *yaml.Node) { setKey(s, "ports", seq(scalar("18080:80"))) }},
-	{"env map", func(s *yaml.Node) { setKey(s, "environment", mapping("MUTATED", scalar("1"))) }},
-	{"env list", func(s *yaml.Node) { setKey(s, "environment", seq(scalar("MUTATED=1"), scalar("PATH="))) }},
-	{"command", func(s *yaml.Node) { setKey(s, "command", scalar("sh -c 'echo mutated'")) }},
-	{"labels", func(s *yaml.Node) { setKey(s, "labels", seq(scalar("mutated=1"))) }},
+	{"image", func(s *yaml.Node) { setField(s, "image", yamlStr("mutated/image:2")) }},
+	{"port", func(s *yaml.Node) { setField(s, "ports", yamlSeq(yamlStr("18080:80"))) }},
+	{"env map", func(s *yaml.Node) { setField(s, "environment", yamlMap("MUTATED", yamlStr("1"))) }},
+	{"env list", func(s *yaml.Node) { setField(s, "environment", yamlSeq(yamlStr("MUTATED=1"), yamlStr("PATH="))) }},
+	{"command", func(s *yaml.Node) { setField(s, "command", yamlStr("sh -c 'echo mutated'")) }},
+	{"labels", func(s *yaml.Node) { setField(s, "labels", yamlSeq(yamlStr("mutated=1"))) }},
 	{"deploy", func(s *yaml.Node) {
-		setKey(s, "deploy", mapping("replicas", &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: "0"},
-			"resources", mapping("limits", mapping("memory", scalar("64M")))))
+		setField(s, "deploy", yamlMap("replicas", &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: "0"},
+			"resources", yamlMap("limits", yamlMap("memory", yamlStr("64M")))))
 	}},
 }
 
-func scalar(v string) *yaml.Node { return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: v} }
-func seq(items ...*yaml.Node) *yaml.Node {
+func yamlStr(v string) *yaml.Node { return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: v} }
+func yamlSeq(items ...*yaml.Node) *yaml.Node {
 	return &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Content: items}
 }
-func mapping(kv ...any) *yaml.Node {
+func yamlMap(kv ...any) *yaml.Node {
 	n := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
 	for i := 0; i+1 < len(kv); i += 2 {
-		n.Content = append(n.Content, scalar(kv[i].(string)), kv[i+1].(*yaml.Node))
+		n.Content = append(n.Content, yamlStr(kv[i].(string)), kv[i+1].(*yaml.Node))
 	}
 	return n
 }
-func setKey(m *yaml.Node, key string, v *yaml.Node) {
+func setField(m *yaml.Node, key string, v *yaml.Node) {
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		if m.Content[i].Value == key {
 			m.Content[i+1] = v
 			return
 		}
 	}
-	m.Content = append(m.Content, scalar(key), v)
+	m.Content = append(m.Content, yamlStr(key), v)
 }
 
 // corpusOverrides are the files TestMergeCorpus merges over a real-world file: the file itself, a
@@ -502,20 +502,20 @@ func corpusOverrides(data []byte) [][]byte {
 	whole := plainTree(root, 0)
 	ws := yamlnode.Get(whole, "services")
 	for i := 1; i < len(ws.Content); i += 2 {
-		for _, mu := range mutations {
+		for _, mu := range corpusMutations {
 			mu.fn(ws.Content[i])
 		}
 	}
 	if b, err := yaml.Marshal(whole); err == nil {
 		out = append(out, b)
 	}
-	for j, mu := range mutations {
+	for j, mu := range corpusMutations {
 		name := services.Content[2*(j%(len(services.Content)/2))].Value
-		svc := mapping()
+		svc := yamlMap()
 		mu.fn(svc)
-		over := mapping("services", mapping(name, svc))
+		over := yamlMap("services", yamlMap(name, svc))
 		if v := yamlnode.Get(root, "version"); v != nil {
-			over.Content = append([]*yaml.Node{scalar("version"), v}, over.Content...)
+			over.Content = append([]*yaml.Node{yamlStr("version"), v}, over.Content...)
 		}
 		if b, err := yaml.Marshal(over); err == nil {
 			out = append(out, b)
