@@ -325,10 +325,10 @@ func kindIs(n *yaml.Node, k yaml.Kind) bool {
 // the first file's (Load refuses files whose versions differ; loader.go checks it apart), and so are
 // the top-level x- keys: merge never touches Config.Extras, so an override's are dropped.
 func (m *merger) top(b, o *yaml.Node) (*yaml.Node, error) {
-	firstOnly := func(key string) bool { return key == "version" || strings.HasPrefix(key, "x-") }
-	return m.union(o, b, o, func(key string) bool { return !firstOnly(key) }, func(bk, bv, ok, ov *yaml.Node) (*yaml.Node, *yaml.Node, error) {
+	notFirstOnly := func(key string) bool { return key != "version" && !strings.HasPrefix(key, "x-") }
+	pair := func(bk, bv, ok, ov *yaml.Node) (*yaml.Node, *yaml.Node, error) {
 		switch {
-		case ok == nil || firstOnly(bk.Value):
+		case ok == nil || !notFirstOnly(bk.Value):
 			return bk, bv, nil
 		case bk.Value == "services":
 			nv, err := m.services(bv, ov)
@@ -338,7 +338,8 @@ func (m *merger) top(b, o *yaml.Node) (*yaml.Node, error) {
 			return ok, nv, err
 		}
 		return ok, ov, nil // not in docker's schema, which refuses the file
-	})
+	}
+	return m.union(o, b, o, notFirstOnly, pair)
 }
 
 // mappings checks that b and o can be merged key by key; a null is nothing (mapstructure decodes
