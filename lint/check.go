@@ -29,7 +29,7 @@ type Options struct {
 	Policy          func(file string) (*Policy, error)
 	Env             Env
 	MaxSize         int  // bytes per file; MaxFileSize when 0
-	Merge           bool // merge the files in order, as Compose merges overrides, into one document
+	Merge           bool // merge the files in order, as docker stack deploy -c A -c B does, into one document
 	NoInlineIgnores bool
 	// FileExists says whether a file exists (the command line stats it); env_file paths are resolved
 	// against the stack file's directory, as docker does, or the working directory for stdin.

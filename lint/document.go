@@ -9,15 +9,15 @@ import (
 	"github.com/webvig/stackgen/yamlnode"
 )
 
-// Document is one Compose/stack file (or several merged as Compose merges overrides) with every
+// Document is one Compose/stack file (or several merged as docker stack deploy merges them) with every
 // node's position kept for findings.
 type Document struct {
 	Root     *yaml.Node // the top-level mapping
 	Services []*Service
 
 	files   []string              // the files it came from
-	fileOf  map[*yaml.Node]string // for merged documents: the file that defined each node
-	posOf   map[*yaml.Node][2]int // for merged documents: where that file defined it
+	fileOf  map[*yaml.Node]int    // for merged documents: the file (index in files) that defined each node
+	posOf   map[*yaml.Node][2]int // for merged documents: where, for a node not at its own position
 	extraDo []*yaml.Node          // documents after the first (Docker reads only the first)
 	ignores []*ignore
 	env     func(string) (string, bool)
@@ -72,8 +72,10 @@ func (d *Document) pos(n *yaml.Node) (string, int, int) {
 		return d.files[0], 1, 1
 	}
 	if f, ok := d.fileOf[n]; ok {
-		p := d.posOf[n]
-		return f, p[0], p[1]
+		if p, ok := d.posOf[n]; ok {
+			return d.files[f], p[0], p[1]
+		}
+		return d.files[f], n.Line, n.Column
 	}
 	return d.files[0], n.Line, n.Column
 }

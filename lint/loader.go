@@ -9,7 +9,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/compose-spec/compose-go/v2/override"
 	"go.yaml.in/yaml/v4"
 
 	"github.com/webvig/stackgen/yamlnode"
@@ -107,10 +106,9 @@ func parse(file string, data []byte, maxSize int) (*yaml.Node, []*yaml.Node, err
 	return root, docs[1:], nil
 }
 
-// merge loads several files and merges them the way Compose merges override files (compose-go's
-// rules). Each node of the result keeps the position of the file that last defined it.
+// merge loads several files and merges them the way docker stack deploy -c A -c B does (merge.go).
+// Each node of the result keeps the file and position that defined it.
 func merge(files []string, datas [][]byte, env Env, maxSize int) (*Document, error) {
-	var merged map[string]any
 	var roots []*yaml.Node
 	var ignores []*ignore
 	for i, file := range files {
@@ -120,27 +118,14 @@ func merge(files []string, datas [][]byte, env Env, maxSize int) (*Document, err
 		}
 		roots = append(roots, root)
 		ignores = append(ignores, parseIgnores(file, datas[i])...)
-		plain, _ := yamlnode.Plain(root)
-		m, _ := plain.(map[string]any)
-		if merged == nil {
-			merged = m
-			continue
-		}
-		if merged, err = override.Merge(merged, m); err != nil {
-			return nil, &InputError{File: file, Msg: "cannot merge: " + err.Error()}
-		}
 	}
-	out, err := yaml.Marshal(merged)
+	m := newMerger(files, roots, env)
+	root, err := m.mergeAll(roots)
 	if err != nil {
-		return nil, &InputError{File: files[len(files)-1], Msg: "cannot merge: " + err.Error()}
+		return nil, err
 	}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(out, &doc); err != nil || len(doc.Content) == 0 {
-		return nil, &InputError{File: files[len(files)-1], Msg: "cannot merge"}
-	}
-	d := &Document{Root: doc.Content[0], files: files, env: env, ignores: ignores,
-		fileOf: map[*yaml.Node]string{}, posOf: map[*yaml.Node][2]int{}}
-	d.annotate(d.Root, nil, files, roots)
+	d := &Document{Root: root, files: files, env: env, ignores: ignores}
+	d.annotate(m, root)
 	d.index()
 	// docker/cli's loader.Load takes the first file's version and refuses any other.
 	first := dockerVersion(roots[0])
@@ -157,40 +142,36 @@ func merge(files []string, datas [][]byte, env Env, maxSize int) (*Document, err
 	return d, nil
 }
 
-// annotate gives each merged node the position of the last file that has its path, or of the
-// nearest ancestor that does.
-func (d *Document) annotate(n *yaml.Node, path []string, files []string, roots []*yaml.Node) {
-	for i := len(roots) - 1; i >= 0; i-- {
-		if v, k := yamlnode.Find(roots[i], path...); v != nil {
-			at := v
-			if k != nil && n.Kind != yaml.ScalarNode {
-				at = k
+// annotate gives every node the file and position that defined it: the files' own nodes their
+// own, a node the merge made the one it stands for, and a mapping or list under a key the key's.
+func (d *Document) annotate(m *merger, root *yaml.Node) {
+	d.fileOf, d.posOf = m.origin, map[*yaml.Node][2]int{}
+	for n, p := range m.made {
+		d.fileOf[n], d.posOf[n] = p.file, [2]int{p.line, p.col}
+	}
+	seen := map[*yaml.Node]bool{}
+	var walk func(*yaml.Node)
+	walk = func(n *yaml.Node) {
+		if seen[n] {
+			return
+		}
+		seen[n] = true
+		if n.Kind == yaml.MappingNode {
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				if k, v := n.Content[i], n.Content[i+1]; v.Kind == yaml.MappingNode || v.Kind == yaml.SequenceNode {
+					p, ok := d.posOf[k]
+					if !ok {
+						p = [2]int{k.Line, k.Column}
+					}
+					d.fileOf[v], d.posOf[v] = d.fileOf[k], p
+				}
 			}
-			d.fileOf[n], d.posOf[n] = files[i], [2]int{at.Line, at.Column}
-			break
+		}
+		for _, c := range n.Content {
+			walk(c)
 		}
 	}
-	if _, ok := d.fileOf[n]; !ok && len(path) > 0 {
-		parent := path[:len(path)-1]
-		for i := len(roots) - 1; i >= 0; i-- {
-			if v, _ := yamlnode.Find(roots[i], parent...); v != nil {
-				d.fileOf[n], d.posOf[n] = files[i], [2]int{v.Line, v.Column}
-				break
-			}
-		}
-	}
-	switch n.Kind {
-	case yaml.MappingNode:
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			p := append(append([]string{}, path...), n.Content[i].Value)
-			d.annotate(n.Content[i+1], p, files, roots)
-			d.fileOf[n.Content[i]], d.posOf[n.Content[i]] = d.fileOf[n.Content[i+1]], d.posOf[n.Content[i+1]]
-		}
-	case yaml.SequenceNode:
-		for i, c := range n.Content {
-			d.annotate(c, append(append([]string{}, path...), fmt.Sprint(i)), files, roots)
-		}
-	}
+	walk(root)
 }
 
 // dockerVersion is the version docker/cli reads from a file (cli/compose/schema/schema.go Version):

@@ -170,11 +170,11 @@ func TestDockerTags(t *testing.T) {
 	}
 }
 
-// TestMergePositions: each merged node points at the last file that defines its path, a node no
-// file defines at its parent, and a mapping at its key.
+// TestMergePositions: each merged node points at the file and position that defined it, a mapping
+// or list at its key, and a node the merge made at the one it stands for.
 func TestMergePositions(t *testing.T) {
 	base := []byte("version: \"3.8\"\nservices:\n  a:\n    image: a:1\n    ports: [\"1:1\"]\n")
-	over := []byte("services:\n  a:\n    image: a:2\n    ports: [\"2:2\"]\n  b:\n    image: b:1\n")
+	over := []byte("services:\n  a:\n    image: a:2\n    ports: [\"2:2\", \"5-6:5\"]\n  b:\n    image: b:1\n")
 	d, err := merge([]string{"base.yml", "over.yml"}, [][]byte{base, over}, nil, 0)
 	if err != nil {
 		t.Fatal(err)
@@ -193,9 +193,16 @@ func TestMergePositions(t *testing.T) {
 	check(yamlnode.Get(d.Root, "services", "b"), "over.yml", 5, 3)
 	check(yamlnode.Get(d.Root, "services", "a"), "over.yml", 2, 3)
 	ports := yamlnode.Get(d.Root, "services", "a", "ports")
-	// Positions follow the path: ports.0 is in over.yml; ports.1 is not, so it takes its parent's.
-	check(ports.Content[0], "over.yml", 4, 13)
-	check(ports.Content[1], "over.yml", 4, 12)
+	// docker keys ports by published port and sorts them: 1 (base), 2, 5 and 6 (over.yml's range,
+	// one long-syntax port each, made at the range's position).
+	if ports == nil || len(ports.Content) != 4 {
+		t.Fatalf("merged ports %v", ports)
+	}
+	check(ports, "over.yml", 4, 5)
+	check(ports.Content[0], "base.yml", 5, 13)
+	check(ports.Content[1], "over.yml", 4, 13)
+	check(ports.Content[3], "over.yml", 4, 20)
+	check(yamlnode.Get(ports.Content[3], "published"), "over.yml", 4, 20)
 	k, _ := yamlnode.Field(yamlnode.Get(d.Root, "services"), "b")
 	check(k, "over.yml", 5, 3)
 	if d.versionMismatch != "version mismatched between two composefiles : 3.8 and 3.13" || d.versionMismatchNode != yamlnode.Get(d.Root, "version") {
@@ -218,10 +225,9 @@ func TestMergePositions(t *testing.T) {
 	}
 }
 
-// TestMergeParentFromMiddleFile: a merged node no file defines (the second port of a list two files
-// append to) takes its parent's position from the last file that has the parent, not simply the last
-// file.
-func TestMergeParentFromMiddleFile(t *testing.T) {
+// TestMergeThreeFiles: files merge in order, each node keeping its own file, and a middle file's
+// value survives a last file that does not touch it.
+func TestMergeThreeFiles(t *testing.T) {
 	files := []string{"a.yml", "b.yml", "c.yml"}
 	datas := [][]byte{
 		[]byte("services:\n  a:\n    image: a:1\n    ports: [\"1:1\"]\n"),
@@ -236,7 +242,33 @@ func TestMergeParentFromMiddleFile(t *testing.T) {
 	if ports == nil || len(ports.Content) != 2 {
 		t.Fatalf("merged ports %v", ports)
 	}
-	if f, l, c := d.pos(ports.Content[1]); f != "b.yml" || l != 4 || c != 7 {
-		t.Errorf("second port at %s:%d:%d, want b.yml:4:7 (its parent in b.yml)", f, l, c)
+	if f, l, c := d.pos(ports.Content[1]); f != "b.yml" || l != 4 || c != 9 {
+		t.Errorf("second port at %s:%d:%d, want b.yml:4:9", f, l, c)
+	}
+	if f, l, c := d.pos(yamlnode.Get(d.Root, "services", "b")); f != "c.yml" || l != 2 || c != 3 {
+		t.Errorf("service b at %s:%d:%d, want c.yml:2:3", f, l, c)
+	}
+}
+
+// TestMergeErrors: what docker's merge itself refuses, and values that cannot be merged at all,
+// are input errors at the override's position.
+func TestMergeErrors(t *testing.T) {
+	for _, tc := range []struct{ name, base, over, want string }{
+		{"x- list over a string", "services:\n  a:\n    image: a:1\n    x-m: s\n", "services:\n  a:\n    x-m: [1]\n",
+			`b.yml:3:10: cannot merge: docker cannot append this list to the string the base file has here`},
+		{"services not a mapping", "services:\n  a:\n    image: a:1\n", "services: [a]\n",
+			`b.yml:1:11: cannot merge: services is not a mapping`},
+		{"a service not a mapping", "services:\n  a:\n    image: a:1\n", "services:\n  a: x\n",
+			`b.yml:2:6: cannot merge: service "a" is not a mapping`},
+		{"ports not a list", "services:\n  a:\n    image: a:1\n    ports: [\"1:1\"]\n", "services:\n  a:\n    ports: \"2:2\"\n",
+			`b.yml:3:12: cannot merge: service "a".ports is not a list`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := merge([]string{"a.yml", "b.yml"}, [][]byte{[]byte(tc.base), []byte(tc.over)}, nil, 0)
+			var ie *InputError
+			if !errors.As(err, &ie) || !strings.HasPrefix(err.Error(), tc.want) {
+				t.Errorf("error %v, want an input error %q", err, tc.want)
+			}
+		})
 	}
 }
