@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/distribution/reference"
 	"go.yaml.in/yaml/v4"
 
 	"github.com/webvig/stackgen/yamlnode"
@@ -562,7 +561,7 @@ func checkImageRef(p *Pass) {
 		case name == "":
 			p.Reportf(img, s.Name, "invalid image reference for service %s: no image specified", s.Name)
 		default:
-			if _, err := reference.ParseAnyReference(name); err != nil {
+			if err := parseImageRef(name); err != nil {
 				p.Reportf(img, s.Name, "invalid image reference for service %s: %v (image %q)", s.Name, err, name)
 			}
 		}
