@@ -3,6 +3,7 @@ package main
 import (
 	"archive/tar"
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -218,6 +219,63 @@ func (x *e2e) container() string {
 	return cid
 }
 
+// ansible runs docs/examples/ansible/deploy-redis.yml with the real ansible-playbook against this
+// test's Swarm and checks what each run reports and does.
+func (x *e2e) ansible(label string) {
+	x.t.Helper()
+	if _, err := exec.LookPath("ansible-playbook"); err != nil {
+		x.t.Fatal("ansible-playbook is not on PATH: the Ansible example is tested with it (make deps, or apt-get install -y ansible-core)")
+	}
+	bin := filepath.Join(x.t.TempDir(), "stackgen")
+	sh(x.t, nil, "go", "build", "-o", bin, ".")
+	common := []string{"--resolve-image", "never", "--constraint", "node.labels." + label + " == true"}
+	play := func(check bool, maxmemory string) (recap, out string) {
+		vars, _ := json.Marshal(map[string]any{
+			"stackgen": bin, "stackgen_spec": x.spec,
+			"stackgen_args":        append(append([]string{}, common...), "--maxmemory", maxmemory),
+			"stackgen_deploy_args": []string{"-i", x.key, "--wait", "90s"},
+		})
+		args := []string{"-i", "localhost,", "-c", "local", "../../docs/examples/ansible/deploy-redis.yml", "-e", string(vars)}
+		if check {
+			args = append(args, "--check")
+		}
+		cmd := exec.Command("ansible-playbook", args...)
+		cmd.Env = append(os.Environ(), "ANSIBLE_NOCOLOR=1", "ANSIBLE_LOCALHOST_WARNING=false", "ANSIBLE_INVENTORY_UNPARSED_WARNING=false")
+		b, err := cmd.CombinedOutput()
+		out = string(b)
+		if err != nil {
+			x.t.Fatalf("ansible-playbook (check %v, maxmemory %s): %v\n%s", check, maxmemory, err, out)
+		}
+		m := regexp.MustCompile(`localhost\s*:\s*(ok=\d+\s+changed=\d+)`).FindStringSubmatch(out)
+		if m == nil {
+			x.t.Fatalf("no play recap:\n%s", out)
+		}
+		return strings.Join(strings.Fields(m[1]), " "), out
+	}
+	version := func() string {
+		return strings.TrimSpace(sh(x.t, nil, "docker", "service", "inspect", "--format", "{{.Version.Index}} {{range .Spec.TaskTemplate.ContainerSpec.Args}}{{.}} {{end}}", x.stack+"_redis"))
+	}
+	if recap, out := play(false, "256mb"); !strings.Contains(recap, "changed=2") || !strings.Contains(version(), "--maxmemory 256mb") {
+		x.t.Fatalf("first run: %s, service %s\n%s", recap, version(), out)
+	}
+	if recap, out := play(false, "256mb"); !strings.Contains(recap, "changed=0") {
+		x.t.Fatalf("second run: %s, want nothing changed\n%s", recap, out)
+	}
+	before := version()
+	if recap, out := play(true, "128mb"); !strings.Contains(recap, "changed=1") || version() != before || !strings.Contains(out, "tasks restart") {
+		x.t.Fatalf("--check after an edit: %s, service %s -> %s\n%s", recap, before, version(), out)
+	}
+	// A stackgen error fails the play with stackgen's line.
+	cmd := exec.Command("ansible-playbook", "-i", "localhost,", "-c", "local", "../../docs/examples/ansible/deploy-redis.yml",
+		"-e", `{"stackgen": "`+bin+`", "stackgen_spec": "/nonexistent/stack.yaml"}`)
+	cmd.Env = append(os.Environ(), "ANSIBLE_NOCOLOR=1", "ANSIBLE_LOCALHOST_WARNING=false")
+	if out, err := cmd.CombinedOutput(); err == nil || !strings.Contains(string(out), "stackgen: error: /nonexistent/stack.yaml: no such file") {
+		x.t.Fatalf("a failing stackgen: %v\n%s", err, out)
+	}
+	// Back to the spec's own maxmemory for what follows.
+	x.must(append([]string{"deploy"}, append(x.flags, x.spec)...)...)
+}
+
 // redis runs redis-cli in the container with the given password on stdin (the test's own secret).
 func (x *e2e) redis(pw string, args ...string) string {
 	x.t.Helper()
@@ -406,6 +464,11 @@ password:
 		t.Fatalf("verify of a service that publishes a port: exit %d, want 1 and one FAIL\n%s%s", code, out, errs)
 	}
 	sh(t, nil, "docker", "service", "update", "--detach=false", "--quiet", "--publish-rm", "16379", x.stack+"_redis")
+
+	// Ansible, the seed's own tool, on top of plan and deploy (docs/examples/ansible): the first run
+	// changes the cache (a new maxmemory), the second finds nothing to do, and --check after an edit
+	// reports the change and makes none.
+	x.ansible(label)
 
 	// With --resolve-image never nothing pulls: an image missing from the only node that fits is a
 	// preflight failure that changes nothing.
