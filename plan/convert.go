@@ -409,11 +409,17 @@ func (c *converter) boolean(n *yaml.Node) bool {
 	return false
 }
 
+// uint reads an integer as docker's loader does: a YAML integer with YAML's prefixes (0400 is octal,
+// as gopkg.in/yaml.v3 reads it), an interpolated one in base 10 (interpolate.go toInt).
 func (c *converter) uint(n *yaml.Node, def int64) int64 {
 	if n == nil {
 		return def
 	}
-	v, err := strconv.ParseInt(c.str(n), 10, 64)
+	base := 10
+	if d := yamlnode.Deref(n); d.Tag == "!!int" && !strings.Contains(d.Value, "$") {
+		base = 0
+	}
+	v, err := strconv.ParseInt(strings.ReplaceAll(c.str(n), "_", ""), base, 64)
 	if err != nil {
 		return def
 	}

@@ -78,7 +78,8 @@ func Read(d *swarm.Docker, stack string, names []string) (*State, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, line := range strings.Split(strings.TrimSpace(nets), "\n") {
+	// Trimmed of newlines only: the last field (the label) is empty for most networks.
+	for _, line := range strings.Split(strings.Trim(nets, "\n"), "\n") {
 		if f := strings.Split(line, "\t"); len(f) == 5 {
 			st.Networks[f[1]] = Network{ID: f[0], Driver: f[2], Scope: f[3], Stack: f[4]}
 		}

@@ -46,7 +46,7 @@ func TestPreCommitHook(t *testing.T) {
 		return string(out), err
 	}
 	out, err := precommit()
-	if err == nil || !strings.Contains(out, "docker-stack.yml:5:14: error: service \"redis\" publishes port 6379:6379") || strings.Contains(out, "examples/docker-stack.yml") {
+	if err == nil || !strings.Contains(out, "docker-stack.yml:5:13: error: service \"redis\" publishes port 6379:6379") || strings.Contains(out, "examples/docker-stack.yml") {
 		t.Fatalf("pre-commit with a published port: %v\n%s", err, out)
 	}
 	write(t, filepath.Join(repo, "docker-stack.yml"), []byte(strings.Replace(bad, "    ports: [\"6379:6379\"]\n", "", 1)), 0o644)
