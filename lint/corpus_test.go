@@ -127,6 +127,9 @@ var ignoredMsgRe = regexp.MustCompile(`: ([a-z_]+) is ignored by docker stack de
 // refuses it, the error carries docker's reason, and SW106 names exactly the keys docker ignores
 // (plus the keys docker drops without a word, listed in silentlyIgnored).
 func TestCorpusParity(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short leaves out the corpus parity run (docker stack config and deploy over 214 files, about two minutes); run it with go test -run TestCorpusParity ./lint, or make test")
+	}
 	docker, err := exec.LookPath("docker")
 	if err != nil {
 		t.Fatal("the docker CLI is not on PATH; this test runs the real `docker stack config` and `docker stack deploy` (client side only): apt-get install -y docker.io, or install docker-ce-cli")

@@ -46,6 +46,9 @@ func shErr(stdin []byte, name string, args ...string) (string, error) {
 
 func requireEngine(t *testing.T) {
 	t.Helper()
+	if testing.Short() {
+		t.Skipf("-short leaves out the Swarm end-to-end tests (minutes each, on the machine's Docker engine); run them with go test -run '^%s$' ./cmd/stackgen, or make test", t.Name())
+	}
 	if _, err := exec.LookPath("docker"); err != nil {
 		t.Skip("end-to-end: no docker CLI on PATH, so no Swarm to deploy to (install docker.io to run it)")
 	}

@@ -45,6 +45,9 @@ type mnCluster struct {
 
 func requireMultiNode(t *testing.T) {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("-short leaves out the three-node Swarm test (about five minutes); run it with go test -run '^TestEndToEndMultiNode$' ./cmd/stackgen, or make test")
+	}
 	if os.Geteuid() != 0 {
 		t.Fatal("multi-node: the test creates network namespaces and runs dockerd; run it as root (make test in CI does)")
 	}
