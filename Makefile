@@ -61,6 +61,7 @@ golden:
 # Whole-process lint timings (one file, 1,000 files) and peak memory; see README "Speed".
 bench:
 	$(GO) test ./cmd/stackgen -run '^$$' -bench Lint -benchtime 20x
+	$(GO) test ./cmd/stackgen -run '^$$' -bench LintVsEmptyProgram -benchtime 300x
 	$(GO) test ./lint -run '^$$' -bench . -benchmem
 
 # Mutation testing with gremlins (pinned; installed into ./bin on first use): each mutant of a
