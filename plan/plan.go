@@ -627,22 +627,11 @@ func changes(have, want obj) []Change {
 // since they may hold secrets.
 func keyChanges(field string, a, b any, env bool, restarts bool) []Change {
 	am, bm := entries(a, env), entries(b, env)
-	keys := map[string]bool{}
-	for k := range am {
-		keys[k] = true
-	}
-	for k := range bm {
-		keys[k] = true
-	}
-	var sorted []string
-	for k := range keys {
-		if k != LabelNamespace && k != LabelImage {
-			sorted = append(sorted, k)
-		}
-	}
-	sort.Strings(sorted)
 	var out []Change
-	for _, k := range sorted {
+	for _, k := range unionKeys(am, bm) {
+		if k == LabelNamespace || k == LabelImage {
+			continue
+		}
 		av, aok := am[k]
 		bv, bok := bm[k]
 		if aok && bok && av == bv {
@@ -707,24 +696,29 @@ func leaves(a, b any, prefix string) []string {
 	if !aok || !bok {
 		return []string{prefix}
 	}
-	keys := map[string]bool{}
-	for k := range am {
-		keys[k] = true
-	}
-	for k := range bm {
-		keys[k] = true
-	}
-	var sorted []string
-	for k := range keys {
-		sorted = append(sorted, k)
-	}
-	sort.Strings(sorted)
 	var out []string
-	for _, k := range sorted {
+	for _, k := range unionKeys(am, bm) {
 		if !reflect.DeepEqual(am[k], bm[k]) {
 			out = append(out, leaves(am[k], bm[k], prefix+"."+k)...)
 		}
 	}
+	return out
+}
+
+// unionKeys are the keys of two maps, sorted.
+func unionKeys[V any](a, b map[string]V) []string {
+	keys := map[string]bool{}
+	for k := range a {
+		keys[k] = true
+	}
+	for k := range b {
+		keys[k] = true
+	}
+	out := make([]string, 0, len(keys))
+	for k := range keys {
+		out = append(out, k)
+	}
+	sort.Strings(out)
 	return out
 }
 

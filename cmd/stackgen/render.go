@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/webvig/stackgen/generator"
+	"github.com/webvig/stackgen/internal/readfile"
 	"github.com/webvig/stackgen/lint"
 	"github.com/webvig/stackgen/stacks"
 )
@@ -185,7 +186,7 @@ func writeFileAtomic(name string, data []byte, perm os.FileMode) error {
 // checkOutput refuses an output path that exists and is not a regular file.
 func checkOutput(name string) error {
 	if st, err := os.Lstat(name); err == nil && !st.Mode().IsRegular() {
-		return fmt.Errorf("%s is %s, not a regular file; give a path to a file", name, fileKind(st.Mode()))
+		return fmt.Errorf("%s is %s, not a regular file; give a path to a file", name, readfile.Kind(st.Mode()))
 	}
 	return nil
 }
@@ -212,21 +213,4 @@ func removeOnSignal(path string) (stop func()) {
 		signal.Stop(ch)
 		close(done)
 	}
-}
-
-// fileKind names a file's type for a message.
-func fileKind(m os.FileMode) string {
-	switch {
-	case m&os.ModeSymlink != 0:
-		return "a symbolic link"
-	case m.IsDir():
-		return "a directory"
-	case m&os.ModeNamedPipe != 0:
-		return "a FIFO"
-	case m&os.ModeSocket != 0:
-		return "a socket"
-	case m&os.ModeDevice != 0:
-		return "a device"
-	}
-	return "not a regular file"
 }

@@ -48,7 +48,7 @@ func Read(path string, max int64, o Options) ([]byte, error) {
 		return nil, err
 	}
 	if !st.Mode().IsRegular() {
-		return nil, &fs.PathError{Op: "read", Path: path, Err: fmt.Errorf("%s: %w", kind(st.Mode()), ErrNotRegular)}
+		return nil, &fs.PathError{Op: "read", Path: path, Err: fmt.Errorf("%s: %w", Kind(st.Mode()), ErrNotRegular)}
 	}
 	data, err := io.ReadAll(io.LimitReader(f, max+1))
 	if err != nil {
@@ -60,9 +60,11 @@ func Read(path string, max int64, o Options) ([]byte, error) {
 	return data, nil
 }
 
-// kind names a file mode's type for a message.
-func kind(m fs.FileMode) string {
+// Kind names a file mode's type for a message: "a FIFO", "a symbolic link", ...
+func Kind(m fs.FileMode) string {
 	switch {
+	case m&fs.ModeSymlink != 0:
+		return "a symbolic link"
 	case m.IsDir():
 		return "a directory"
 	case m&fs.ModeNamedPipe != 0:
