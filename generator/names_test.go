@@ -101,3 +101,19 @@ func TestMaxSpecSize(t *testing.T) {
 		t.Fatalf("a spec of %d bytes: error %v, want %s", generator.MaxSpecSize+1, err, want)
 	}
 }
+
+// TestRedisURLKeepsOnlyUnreserved: exactly RFC 3986's unreserved bytes pass as they are, every
+// other byte is percent-encoded; the bytes next to each range are the test.
+func TestRedisURLKeepsOnlyUnreserved(t *testing.T) {
+	s := &generator.Spec{Stack: "s", Service: "r"}
+	kept := "azAZ09-._~"
+	if got := s.RedisURL([]byte(kept)); got != "redis://:"+kept+"@s_r:6379/0" {
+		t.Errorf("unreserved bytes: %s", got)
+	}
+	for _, c := range "`{@[/:!$" {
+		want := fmt.Sprintf("redis://:%%%02X@s_r:6379/0", c)
+		if got := s.RedisURL([]byte(string(c))); got != want {
+			t.Errorf("%q: %s, want %s", c, got, want)
+		}
+	}
+}

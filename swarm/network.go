@@ -24,7 +24,8 @@ const probeURLFile = "redis_url"
 // REDISCLI_AUTH (never argv). One line per probe, "NAME<TAB>output" with the output's newlines as
 // "|", so that a failure says which address failed and how. timeout bounds each call: a cut-off
 // task drops packets and redis-cli would wait for TCP to give up.
-var probeScript = `url="$(cat /run/secrets/` + probeURLFile + `)" || exit 1
+func probeScript() string {
+	return `url="$(cat /run/secrets/` + probeURLFile + `)" || exit 1
 hp="${url##*@}"; hp="${hp%%/*}"; host="${hp%:*}"; port="${hp##*:}"
 printf 'address\t%s:%s\n' "$host" "$port"
 ` + generator.RedisCLIAuth(generator.SecretTarget) + `probe() { name="$1"; shift; printf '%s\t' "$name"; timeout 5 "$@" 2>&1 | tr '\n' '|'; echo; }
@@ -35,6 +36,7 @@ for k in save appendonly appendfsync maxmemory maxmemory-policy; do
 done
 probe persistence redis-cli -h "$host" -p "$port" info persistence
 exit 0`
+}
 
 // probe is what the verify job saw, by probe name.
 type probe map[string]string
@@ -50,7 +52,7 @@ func runProbe(d *Docker, spec *generator.Spec, sealed []byte, image string) (pro
 		"--network", spec.Network,
 		"--secret", fmt.Sprintf("source=%s,target=%s,mode=%04o", spec.SecretName(sealed), generator.SecretFile, generator.SecretMode),
 		"--secret", fmt.Sprintf("source=%s,target=%s,mode=%04o", spec.URLSecretName(sealed), probeURLFile, generator.SecretMode),
-		"--entrypoint", "/bin/sh", image, "-c", probeScript)
+		"--entrypoint", "/bin/sh", image, "-c", probeScript())
 	if err != nil {
 		return nil, fmt.Errorf("create the verify job: %w", err)
 	}

@@ -102,6 +102,11 @@ func serviceTasks(d *Docker, service string) ([]Task, error) {
 	if err != nil {
 		return nil, err
 	}
+	return parseTasks(out), nil
+}
+
+// parseTasks reads docker service ps lines of ID, desired state, current state and error.
+func parseTasks(out string) []Task {
 	var tasks []Task
 	for _, line := range strings.Split(out, "\n") {
 		f := strings.SplitN(line, "\t", 4)
@@ -113,5 +118,5 @@ func serviceTasks(d *Docker, service string) ([]Task, error) {
 			tasks = append(tasks, t)
 		}
 	}
-	return tasks, nil
+	return tasks
 }
