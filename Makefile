@@ -58,7 +58,8 @@ build:
 golden:
 	$(GO) test ./generator -run TestGolden -update
 
-# Whole-process lint timings (one file, 1,000 files) and peak memory; see README "Speed".
+# Whole-process lint timings (one file, 1,000 files), peak memory, and a one-file lint against an
+# empty Go program; see docs/lint.md "Speed".
 bench:
 	$(GO) test ./cmd/stackgen -run '^$$' -bench Lint -benchtime 20x
 	$(GO) test ./cmd/stackgen -run '^$$' -bench LintVsEmptyProgram -benchtime 300x
@@ -68,12 +69,12 @@ bench:
 # package's code must make that package's own tests fail. Only packages whose tests are fast run
 # here, never cmd/stackgen (its Swarm end-to-end test would run once per mutant). Per package:
 # the minimum test efficacy and mutator coverage (%), set just under the latest measured figures
-# in README "Development", and files left out. `make mutate` runs every package in MUTATE_PKGS;
-# `make mutate-PKG` runs one; `make test` runs MUTATE_CI (see README for why not all).
+# (make mutate-PKG prints them), and files left out. `make mutate` runs every package in MUTATE_PKGS;
+# `make mutate-PKG` runs one; `make test` runs MUTATE_CI (docs/development.md says why not all).
 GREMLINS_VERSION = v0.6.0
 GREMLINS = bin/gremlins-$(GREMLINS_VERSION)
 MUTATE_PKGS = generator vault swarm lint
-# Not lint (842 mutants, 744 of them run: 19 min with two workers, about 40 with one): README "Development".
+# Not lint (842 mutants, 744 of them run: 19 min with two workers, about 40 with one): docs/development.md.
 MUTATE_CI = generator vault swarm
 MUTATE_EFFICACY_generator = 95
 MUTATE_MCOVER_generator = 95

@@ -230,10 +230,12 @@ func RulesMarkdown() string {
 	return b.String()
 }
 
+// anchorSlug spells a heading's anchor as GitHub does for these titles (github-slugger): lowercase,
+// blanks to -, punctuation dropped except - and _.
 func anchorSlug(s string) string {
 	var b strings.Builder
 	for _, c := range strings.ToLower(s) {
-		if c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' {
+		if c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_' {
 			b.WriteRune(c)
 		} else if c == ' ' {
 			b.WriteByte('-')

@@ -11,7 +11,7 @@ import (
 // Tests of the rules' Markdown (format.go).
 
 func TestAnchorSlug(t *testing.T) {
-	if got := anchorSlug("Port 6379: a-z_Z (09) ~"); got != "port-6379-a-zz-09-" {
+	if got := anchorSlug("Port 6379: a-z_Z (09) ~"); got != "port-6379-a-z_z-09-" {
 		t.Errorf("anchorSlug = %q", got)
 	}
 	r := &Rule{ID: "XX1", Title: "t", Severity: Info, Doc: "d"}

@@ -84,7 +84,7 @@ func BenchmarkLint1000FilesProcess(b *testing.B) {
 	runLint(b, bin, dir)
 }
 
-// BenchmarkLintHostileProcess holds the bound a hostile checkout meets (README "Limits and errors"):
+// BenchmarkLintHostileProcess holds the bound a hostile checkout meets (docs/lint.md "Limits and errors"):
 // a 1.7 MB file of 131,000 empty services, linted to SARIF, the largest format; output-bytes is what
 // the run printed.
 func BenchmarkLintHostileProcess(b *testing.B) {

@@ -4,7 +4,9 @@ import (
 	"archive/tar"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -183,12 +185,56 @@ type e2e struct {
 	dir, spec, key, network string
 	stack                   string
 	flags                   []string
+	last                    string          // the last run as a terminal shows it
+	recorded                map[string]bool // docs transcripts written in this run
 }
 
+// stackgen runs stackgen in-process and logs the run as a terminal shows it (stdout and stderr in
+// the order written, then "$ echo $?" and the status when it is not 0), with the test's temporary
+// directory cut from the arguments.
 func (x *e2e) stackgen(args ...string) (int, string, string) {
-	var out, errb bytes.Buffer
-	code := run(args, os.Environ(), strings.NewReader(""), &out, &errb)
+	var out, errb, both bytes.Buffer
+	code := run(args, os.Environ(), strings.NewReader(""), io.MultiWriter(&out, &both), io.MultiWriter(&errb, &both))
+	shown := make([]string, len(args))
+	for i, a := range args {
+		shown[i] = strings.TrimPrefix(a, x.dir+string(filepath.Separator))
+		if strings.ContainsAny(shown[i], " $") {
+			shown[i] = "'" + shown[i] + "'"
+		}
+	}
+	x.last = fmt.Sprintf("$ stackgen %s\n%s", strings.Join(shown, " "), both.String())
+	if code != 0 {
+		x.last += fmt.Sprintf("$ echo $?\n%d\n", code)
+	}
+	x.t.Log(x.last)
 	return code, out.String(), errb.String()
+}
+
+// record keeps the last run as the docs' Swarm transcript docs/examples/swarm/NAME.txt (several
+// runs recorded under one name follow each other), written only with -update: the docs show these
+// files verbatim as the real output of plan, deploy and verify (TestReadmeShowsExamples).
+func (x *e2e) record(name string) {
+	x.t.Helper()
+	if !*update {
+		return
+	}
+	file := filepath.Join("..", "..", "docs", "examples", "swarm", name+".txt")
+	flags := os.O_WRONLY | os.O_CREATE | os.O_APPEND
+	if !x.recorded[name] {
+		flags |= os.O_TRUNC
+	}
+	f, err := os.OpenFile(file, flags, 0o644)
+	if err == nil {
+		_, err = f.WriteString(x.last)
+		err = errors.Join(err, f.Close())
+	}
+	if err != nil {
+		x.t.Fatal(err)
+	}
+	if x.recorded == nil {
+		x.recorded = map[string]bool{}
+	}
+	x.recorded[name] = true
 }
 
 func (x *e2e) must(args ...string) string {
@@ -267,6 +313,8 @@ func (x *e2e) ansible(label string) {
 	before := version()
 	if recap, out := play(true, "128mb"); !strings.Contains(recap, "changed=1") || version() != before || !strings.Contains(out, "tasks restart") {
 		x.t.Fatalf("--check after an edit: %s, service %s -> %s\n%s", recap, before, version(), out)
+	} else {
+		x.t.Logf("$ ansible-playbook deploy-redis.yml --check (after an edit: --maxmemory 128mb)\n%s", out)
 	}
 	// A stackgen error fails the play with stackgen's line.
 	cmd := exec.Command("ansible-playbook", "-i", "localhost,", "-c", "local", "../../docs/examples/ansible/deploy-redis.yml",
@@ -357,11 +405,13 @@ password:
 		!strings.Contains(errs, "docker network create --driver overlay --scope swarm "+x.network) {
 		t.Fatalf("deploy without the network: exit %d\n%s", code, errs)
 	}
+	x.record("preflight")
 	code, _, errs = x.stackgen(append([]string{"deploy", "--create-network"}, append(x.flags, x.spec)...)...)
 	if code != 2 || !strings.Contains(errs, "no ready node satisfies the placement constraints") ||
 		!strings.Contains(errs, "node.role == worker never schedules") {
 		t.Fatalf("deploy on a manager-only swarm with node.role == worker: exit %d\n%s", code, errs)
 	}
+	x.record("preflight")
 	if out, _ := shErr(nil, "docker", "secret", "ls", "-q", "--filter", "label=com.stackgen.stack="+x.stack); strings.TrimSpace(out) != "" {
 		t.Fatalf("a failed preflight created secrets: %s", out)
 	}
@@ -379,6 +429,7 @@ password:
 	if !strings.Contains(out, "+ "+x.stack+"_redis: create") || !strings.Contains(out, "network "+x.network+": create") || !strings.HasSuffix(out, "1 to create\n") {
 		t.Fatalf("plan before the first deploy:\n%s", out)
 	}
+	x.record("plan-create")
 	if out = x.must(append(append([]string{}, deployArgs...), "--dry-run")...); !strings.Contains(out, "1 to create") {
 		t.Fatalf("deploy --dry-run:\n%s", out)
 	}
@@ -389,26 +440,30 @@ password:
 	if !strings.Contains(out, "deployed "+x.stack+"_redis: running and healthy") {
 		t.Fatalf("deploy output:\n%s", out)
 	}
+	x.record("deploy")
 	// Planned again: unchanged; with the spec's own override --maxmemory, the cache's task restarts
 	// (its command changes), and deploy says what that costs before it does it.
 	if out = x.must(append(planArgs, "--detailed-exitcode", x.spec)...); !strings.Contains(out, "= "+x.stack+"_redis: unchanged") {
 		t.Fatalf("plan after the deploy:\n%s", out)
 	}
+	x.record("plan-update")
 	code, out, errs = x.stackgen(append(planArgs, "--detailed-exitcode", "--maxmemory", "256mb", x.spec)...)
 	if code != 1 || !strings.Contains(out, "! "+x.stack+"_redis: update: tasks restart (1 of 1 running)") || !strings.Contains(out, "    command: ") {
 		t.Fatalf("plan of --maxmemory 256mb: exit %d\n%s%s", code, out, errs)
 	}
+	x.record("plan-update")
 	before := sh(t, nil, "docker", "service", "inspect", "--format", "{{.Version.Index}}", x.stack+"_redis")
 	code, out, errs = x.stackgen(append(append([]string{}, deployArgs...), "--maxmemory", "256mb", "--dry-run")...)
 	if after := sh(t, nil, "docker", "service", "inspect", "--format", "{{.Version.Index}}", x.stack+"_redis"); code != 0 || after != before || !strings.Contains(out, "tasks restart") {
 		t.Fatalf("deploy --dry-run --maxmemory 256mb: exit %d, version %s -> %s\n%s%s", code, before, after, out, errs)
 	}
+	x.record("deploy-dry-run")
 	verifyArgs := []string{"verify", "--restart-test", "--wait", "90s", "--constraint", "node.labels." + label + " == true", x.spec}
 	out = x.must(verifyArgs...)
-	t.Logf("verify --restart-test:\n%s", out)
 	if strings.Contains(out, "FAIL") || strings.Count(out, "ok  ") != 29 {
 		t.Fatalf("verify:\n%s", out)
 	}
+	x.record("verify-restart-test")
 
 	// Kill the task's container six times: with no attempt limit Swarm restarts it every time (the
 	// seed's max_attempts: 3 left it at 0/1 after the fourth), and the data is still there.
@@ -443,10 +498,12 @@ password:
 	if out = x.must(append(planArgs, x.spec)...); !strings.Contains(out, "_redis: update: tasks restart") || !strings.Contains(out, "    secrets: +") {
 		t.Fatalf("plan of a rotation:\n%s", out)
 	}
+	x.record("rotate")
 	code, _, errs = x.stackgen(deployArgs...)
 	if code != 0 || !strings.Contains(errs, "_redis restarts: the cache is unavailable until the new task is healthy") {
 		t.Fatalf("rotation deploy: exit %d\n%s", code, errs)
 	}
+	x.record("rotate")
 	if got := x.redis(second, "ping"); got != "PONG" {
 		t.Fatalf("new password: PING = %q", got)
 	}
@@ -458,6 +515,7 @@ password:
 	}
 	finishScan(t, scan)
 	x.must("verify", "--constraint", "node.labels."+label+" == true", x.spec)
+	x.record("verify")
 
 	// Drift: a port published by hand is a failed check, and verify exits 1. (A dnsrr service can
 	// publish in host mode only; Swarm replaces the task; --detach=false waits for that.)
@@ -486,7 +544,6 @@ password:
 	if code != 1 || !strings.Contains(errs, "No such image: stackgen-e2e/missing:none") || !strings.Contains(errs, "stackgen: warning: ") {
 		t.Fatalf("deploy of a missing image: exit %d, want 1 with docker's warning and the task's error\n%s", code, errs)
 	}
-	t.Logf("deploy of an image no registry has:\n%s", errs)
 	code, out, _ = x.stackgen("verify", "--constraint", "node.labels."+label+" == true", x.spec)
 	if code != 1 {
 		t.Fatalf("verify of a service with no running task: exit %d, want 1\n%s", code, out)

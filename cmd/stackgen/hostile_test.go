@@ -17,7 +17,7 @@ import (
 // The threat model of `stackgen lint` as a CI gate on a pull request: whoever opens it controls every
 // file of the checkout (names, contents, symbolic links, FIFOs, a .stackgen.yaml anywhere), while the
 // job holds tokens in its environment. These tests build such checkouts and run the real binary in
-// them, in every output format, as the README's CI job does.
+// them, in every output format, as the CI job of docs/lint.md does.
 
 const hostileToken = "tok-8d1e0c2f9a7b4c65" // the CI job's secret, in its environment
 
@@ -128,7 +128,7 @@ func TestHostileCheckout(t *testing.T) {
 		if r.code != 2 || !strings.Contains(r.stderr, "sub/.stackgen.yaml: a policy below the repository root counts only when") {
 			t.Errorf("a nested policy without the root's consent: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 		}
-		// With the policy the README's CI job names, the nested file counts for nothing; the policy
+		// With the policy the CI job of docs/lint.md names, the nested file counts for nothing; the policy
 		// above the repository root is never read either.
 		write(t, filepath.Join(repo, ".stackgen.yaml"), []byte("rules: {SW103: off}\n"), 0o644)
 		for _, f := range formats {
