@@ -430,7 +430,8 @@ var Rules = []*Rule{
 	{
 		ID: "SW112", Title: "env_file that does not exist", Severity: Error,
 		Doc: "docker stack config and deploy read every env_file on the client, relative to the stack file's " +
-			"directory, and fail on a missing one (\"open F: no such file or directory\"). Checked when " +
+			"directory, and fail on a missing one (\"open F: no such file or directory\", F the path joined to " +
+			"that directory; measured). Checked when " +
 			"the linter is given the stack file's directory (the CLI always is; stdin resolves against the " +
 			"working directory).",
 		Bad:   "    env_file: .env.production\n# no .env.production beside the stack file\n",
