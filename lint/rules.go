@@ -238,13 +238,15 @@ var Rules = []*Rule{
 	{
 		ID: "RD314", Title: "append-only file without a volume at the data directory", Severity: Error,
 		Doc: "With --appendonly yes Redis writes to /data (or --dir). Swarm never restarts a task in place: it " +
-			"starts a new task, with a new container, and removes the old one with its anonymous volumes " +
-			"(docker/docker daemon/cluster/executor/container/adapter.go, RemoveVolume). Without a named volume " +
-			"or a bind mount at the data directory, the AOF goes with it: at /data into the anonymous volume " +
-			"the official image declares (docker-library/redis 6.2/alpine/Dockerfile: VOLUME /data; measured: " +
-			"each task gets a new anonymous volume, deleted with the task), elsewhere into the container's " +
-			"writable layer. Either way every restart starts empty. An anonymous volume written in the file " +
-			"(- /data) is the same.",
+			"starts a new task, with a new container and new anonymous volumes. The old container stays, " +
+			"stopped, until Swarm drops the dead task from its history (task-history-retention-limit, 5 by " +
+			"default) or the service is removed, and then goes with its anonymous volumes (docker/docker " +
+			"daemon/cluster/executor/container/adapter.go, RemoveVolume). Without a named volume or a bind mount " +
+			"at the data directory, the AOF is in one of those: at /data in the anonymous volume the official " +
+			"image declares (docker-library/redis 6.2/alpine/Dockerfile: VOLUME /data; measured: each task gets " +
+			"a new anonymous volume, and the first task's was deleted after the fifth restart), elsewhere in the " +
+			"container's writable layer. Either way every restart starts empty, and a few restarts later the " +
+			"old data is gone for good. An anonymous volume written in the file (- /data) is the same.",
 		Bad:   "    command: [--appendonly, \"yes\"]\n",
 		Good:  "    command: [--appendonly, \"yes\"]\n    volumes:\n      - redis_data:/data\n",
 		Check: checkAOFVolume,
