@@ -11,10 +11,15 @@ var Rules = []*Rule{
 			"imageWithDigestString), so the nodes agree on the build and a rollback restores the previous " +
 			"digest. But it resolves the tag again on every deploy: with no tag (latest) or latest, any redeploy, " +
 			"even one that changed something else, can silently move the service to a new build, a new major " +
-			"version included. Nodes run different builds only when the digest cannot be resolved (docker warns " +
-			"\"image X could not be accessed on a registry to record its digest\") or with --resolve-image never: " +
-			"each node then pulls the tag on its own. Pin a version tag or a digest. (A service with no image " +
-			"at all is SW111: docker stack deploy refuses it.)",
+			"version included (measured with a registry on loopback: after a new push, a redeploy that changed " +
+			"only the environment moved the service to the new digest without a word). Nodes run different " +
+			"builds only when the digest cannot be resolved, and the tag " +
+			"is deployed as written (docker warns \"image X could not be accessed on a registry to record its " +
+			"digest\" when it updates a service, and says nothing when it creates one: deploy_composefile.go " +
+			"prints ServiceUpdate's warnings only), or with --resolve-image never: each node then pulls the tag " +
+			"on its own (but an update with never keeps the digest an earlier deploy pinned while image: is " +
+			"unchanged). Pin a version tag or a digest. (A service with no image at all is SW111: docker stack " +
+			"deploy refuses it.)",
 		Bad:   "image: redis\n",
 		Good:  "image: redis:6.2-alpine\n",
 		Check: checkImageTag,
