@@ -24,13 +24,15 @@ import (
 // TestClaims shows on the real one-node Swarm what each lint rule says Docker or Swarm does with a
 // file: for every rule whose Doc or message makes such a claim, a minimal stack is deployed with the
 // real `docker stack deploy` and the claim is read back from docker service inspect, docker inspect
-// of the task's container, the task states of docker service ps and the error text. Groups of claims
-// run in parallel, each with stacks of its own, and remove everything they made.
+// of the task's container, the task states of docker service ps and the error text. Claims about
+// several nodes run on the three-node Swarm of multinode_test.go, built and removed here. Groups of
+// claims run in parallel, each with stacks of its own, and remove everything they made.
 //
 // It prints a table rule → claim → observed. A claim this machine cannot show (no IPVS, so the
-// ingress VIP does not answer; one node, so nothing about several nodes) is a row saying why; a rule
-// about Redis's own runtime behaviour names the tests that prove it; a policy-only rule says it makes
-// no claim about Docker. Every rule of lint.Rules must have a row, and any claim not observed fails.
+// ingress routing mesh does not answer; no macvlan or ipvlan in this kernel) is a row saying why; a
+// rule about Redis's own runtime behaviour names the tests that prove it; a policy-only rule says it
+// makes no claim about Docker. Every rule of lint.Rules must have a row, and any claim not observed
+// fails.
 //
 // No registry is reachable: the images are imported from the host's busybox (imageTar) and deployed
 // with --resolve-image never, except where resolving is the claim. A local docker-registry, when the
@@ -67,6 +69,7 @@ func TestClaims(t *testing.T) {
 		run  func(c *claims)
 	}{
 		{"window", (*claims).window},
+		{"nodes", (*claims).nodes},
 		{"aof", (*claims).aof},
 		{"budget", (*claims).budget},
 		{"spec", (*claims).spec},
@@ -930,7 +933,6 @@ func (c *claims) drivers() {
 			err != nil && strings.Contains(out, want) && netInfo == driver+"/local" && !exists("network", stack+"_unused"),
 			"%s; afterwards %s_app is %s, %s_unused exists: %v", firstLine(out, "cannot be used"), stack, netInfo, stack, exists("network", stack+"_unused"))
 	}
-	c.notShown("SW115", "the network is local to the node docker stack deploy runs on", "one node here (the three-node harness is not used: see the report)")
 }
 
 // drive: SW116, a one-letter volume source is a Windows drive to docker.
@@ -1196,7 +1198,7 @@ networks:
 	b := hc.HostConfig.PortBindings["8080/tcp"]
 	c.show("PL201", "host-mode publishing binds the port on the node running the task, on all its addresses",
 		len(b) == 1 && b[0].HostIp == "" && b[0].HostPort == strconv.Itoa(hostPort), "container PortBindings %+v", b)
-	c.notShown("PL201", "the ingress answers on every node's published port", "no IPVS in this kernel (/proc/net/ip_vs absent): the ingress routing mesh does not answer here, and there is one node")
+	c.notShown("PL201", "the ingress answers on every node's published port", "no IPVS in this kernel (/proc/net/ip_vs absent): the ingress routing mesh does not answer on any node here")
 
 	// Services on one overlay network reach each other without ports: tasks.<service>, since the VIP
 	// needs IPVS.
@@ -1218,22 +1220,9 @@ networks:
 	plain, perr := shErr(nil, "docker", "run", "--rm", "--network", stack+"_plain", c.env.base, "/bin/busybox", "true")
 	c.show("PL204", "a container started with docker run joins an attachable network and reaches the service; a network that is not attachable refuses it",
 		ok && perr != nil && strings.Contains(plain, "not manually attachable"), "docker run on %s_att: %q; on %s_plain: %s", stack, firstLine(att, "root"), stack, firstLine(plain, "attachable"))
-	c.notShown("PL204", "… on any node", "one node here")
 }
 
-// killRestarts docker-kills the service's running container n times, each time the one Swarm
-// started after the last kill.
-func (c *claims) killRestarts(svc string, n int) {
-	c.t.Helper()
-	var seen []string
-	for range n {
-		cid := c.running(svc, seen...)
-		seen = append(seen, cid)
-		c.docker("kill", cid)
-	}
-}
-
-// dead waits until the service shows 0/1 and Swarm means to run none of its tasks (a restart
+// dead says whether the service shows 0/1 and Swarm means to run none of its tasks (a restart
 // waiting out its delay is desired Ready), twice in a row a second apart.
 func (c *claims) dead(svc string) bool {
 	check := func() bool {
@@ -1244,13 +1233,46 @@ func (c *claims) dead(svc string) bool {
 		}
 		return c.replicas(svc) == "0/1"
 	}
-	return waitFor(15*time.Second, func() bool {
-		if !check() {
-			return false
+	if !check() {
+		return false
+	}
+	time.Sleep(time.Second)
+	return check()
+}
+
+// killUntilDead docker-kills the container Swarm runs for the service, each time the one it started
+// after the last kill, until Swarm starts none (or after at most kills), and says how many kills it
+// took and whether the service is dead then. Any failure counts against the restart budget, not
+// only a kill: Swarm itself once rejected a restarted task here ("node is missing network
+// attachments"), so the budget can be spent before the last kill.
+func (c *claims) killUntilDead(svc string, most int) (kills int, dead bool) {
+	c.t.Helper()
+	var seen []string
+	for {
+		var cid string
+		waitFor(60*time.Second, func() bool {
+			out, _ := shErr(nil, "docker", "ps", "-q", "--no-trunc", "--filter", "label=com.docker.swarm.service.name="+svc, "--filter", "status=running")
+			for _, id := range strings.Fields(out) {
+				if !slices.Contains(seen, id) {
+					cid = id
+					return true
+				}
+			}
+			dead = c.dead(svc)
+			return dead
+		})
+		if cid == "" || kills == most {
+			return kills, dead || waitFor(15*time.Second, func() bool { return c.dead(svc) })
 		}
-		time.Sleep(time.Second)
-		return check()
-	})
+		seen = append(seen, cid)
+		c.docker("kill", cid)
+		kills++
+	}
+}
+
+// failures counts the service's tasks that failed or were rejected.
+func (c *claims) failures(svc string) int {
+	return countState(c.tasks(svc), "Failed") + countState(c.tasks(svc), "Rejected")
 }
 
 // budget: SW113, max_attempts without window is a lifetime budget.
@@ -1264,16 +1286,16 @@ services:
       restart_policy: {condition: any, delay: 100ms, max_attempts: 3}
 `))
 	svc := stack + "_a"
-	c.killRestarts(svc, 4)
-	dead := c.dead(svc)
+	kills, dead := c.killUntilDead(svc, 4)
+	failed := c.failures(svc)
 	time.Sleep(5 * time.Second)
-	still := c.replicas(svc) == "0/1"
+	still := c.replicas(svc) == "0/1" && c.failures(svc) == failed
 	ts := summary(c.tasks(svc))
 	c.docker("service", "update", "--force", "--detach", svc)
 	back := waitFor(30*time.Second, func() bool { return c.replicas(svc) == "1/1" })
-	c.show("SW113", "max_attempts 3 without window: after the 4th kill the task is never restarted, 0/1 until the service is updated",
-		dead && still && back, "0/1 after the 4th docker kill: %v; still 0/1 5 s later: %v (tasks: %s); 1/1 after docker service update --force: %v",
-		dead, still, ts, back)
+	c.show("SW113", "max_attempts 3 without window: after the 4th failure (a docker kill) the task is never restarted, 0/1 until the service is updated",
+		failed == 4 && dead && still && back, "%d kills, %d failed tasks, then 0/1: %v; still 0/1 5 s later: %v (tasks: %s); 1/1 after docker service update --force: %v",
+		kills, failed, dead, still, ts, back)
 }
 
 // window: SW113, with a window a slot refused a restart stays dead.
@@ -1288,14 +1310,14 @@ services:
 `))
 	svc := stack + "_a"
 	began := time.Now()
-	c.killRestarts(svc, 2)
+	kills, dead := c.killUntilDead(svc, 2)
 	within := time.Since(began)
-	dead := c.dead(svc)
+	failed := c.failures(svc)
 	time.Sleep(time.Until(began.Add(63 * time.Second))) // past the window since the first kill
-	still := c.replicas(svc) == "0/1"
+	still := c.replicas(svc) == "0/1" && c.failures(svc) == failed
 	c.show("SW113", "with a window, a slot refused a restart stays dead after the window passes",
-		within < 60*time.Second && dead && still, "max_attempts 1, window 60s, two kills %s apart: 0/1 %v, still 0/1 63 s after the first kill %v; tasks: %s",
-		within.Round(100*time.Millisecond), dead, still, summary(c.tasks(svc)))
+		failed == 2 && within < 60*time.Second && dead && still, "max_attempts 1, window 60s: %d kills, %d failed tasks within %s, then 0/1 %v; still 0/1 63 s after the first kill %v; tasks: %s",
+		kills, failed, within.Round(100*time.Millisecond), dead, still, summary(c.tasks(svc)))
 }
 
 // aof: RD314, without a volume at /data the image's VOLUME (or - /data) is an anonymous volume, new
@@ -1442,7 +1464,177 @@ volumes:
 		return len(both) == 2 && strings.HasSuffix(both[0], " "+stack+"_data") && strings.HasSuffix(both[1], " "+stack+"_data")
 	})
 	c.show("RD315", "a start-first update runs two tasks on one local volume at once", ok, "running during the update: %q", both)
-	for _, claim := range []string{"a local volume lives on one node: a rescheduled task starts empty elsewhere", "replicas or global mode run independent servers, one per node"} {
-		c.notShown("RD315", claim, "one node here (the three-node harness is not used: see the report)")
+}
+
+// nodes: the claims about several nodes, on the three-node Swarm of multinode_test.go (three dockerds
+// in network namespaces of their own, built and removed here).
+func (c *claims) nodes() {
+	skip := func(why string) {
+		for _, r := range []struct{ rule, claim string }{
+			{"RD315", "a local volume lives on one node: a task rescheduled elsewhere starts empty"},
+			{"RD315", "replicas or global mode run independent servers, each with its own volume"},
+			{"SW115", "a bridge network is local to the node docker stack deploy runs on"},
+			{"PL204", "a container on any node joins an attachable network"},
+		} {
+			c.notShown(r.rule, r.claim, why)
+		}
 	}
+	if os.Geteuid() != 0 {
+		skip("the three-node Swarm needs root (network namespaces, dockerd)")
+		return
+	}
+	for _, tool := range []string{"dockerd", "ip", "nsenter", "unshare", "containerd"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			skip("the three-node Swarm needs " + tool + ", which is not on PATH")
+			return
+		}
+	}
+	probe := fmt.Sprintf("sgcprobe%d", os.Getpid())
+	if out, err := shErr(nil, "ip", "netns", "add", probe); err != nil {
+		skip("this kernel or container allows no network namespaces: " + strings.TrimSpace(out))
+		return
+	}
+	_, _ = shErr(nil, "ip", "netns", "del", probe)
+
+	began := time.Now()
+	cl := newCluster(c.t)
+	mgr := cl.nodes[0]
+	cl.docker(mgr, nil, "swarm", "init", "--advertise-addr", mgr.ip)
+	token := strings.TrimSpace(cl.docker(mgr, nil, "swarm", "join-token", "-q", "worker"))
+	for _, w := range cl.nodes[1:] {
+		cl.docker(w, nil, "swarm", "join", "--token", token, "--advertise-addr", w.ip, mgr.ip+":2377")
+	}
+	importImageAs(c.t, []string{"-H", "unix://" + mgr.sock}, imageTar(c.t), c.env.base,
+		`CMD ["/bin/sh", "-c", "trap 'exit 0' TERM; while :; do sleep 1; done"]`, "ENV PATH=/usr/bin:/bin")
+	for _, w := range cl.nodes[1:] {
+		sh(c.t, nil, "sh", "-c", `docker -H "$1" save "$3" | docker -H "$2" load`, "sh", "unix://"+mgr.sock, "unix://"+w.sock, c.env.base)
+	}
+	c.t.Logf("three-node Swarm up, image on each node, in %s", time.Since(began).Round(time.Second))
+	byName := map[string]*mnNode{}
+	for _, n := range cl.nodes {
+		byName[n.name] = n
+	}
+	on := func(n *mnNode, args ...string) (string, error) {
+		out, err := shErr(nil, "docker", append([]string{"-H", "unix://" + n.sock}, args...)...)
+		return strings.TrimSpace(out), err
+	}
+	// where lists the nodes of the service's running tasks, with their containers.
+	where := func(svc string) map[string]string {
+		out, _ := on(mgr, "service", "ps", "--filter", "desired-state=running", "--format", "{{.Node}} {{.CurrentState}}", svc)
+		got := map[string]string{}
+		for _, line := range strings.Split(out, "\n") {
+			f := strings.Fields(line)
+			if len(f) < 2 || f[1] != "Running" || byName[f[0]] == nil {
+				continue
+			}
+			cid, _ := on(byName[f[0]], "ps", "-q", "--filter", "label=com.docker.swarm.service.name="+svc, "--filter", "status=running")
+			if cid != "" {
+				got[f[0]] = strings.Fields(cid)[0]
+			}
+		}
+		return got
+	}
+	stack := "sgc" + c.env.sfx + "nodes"
+	file := c.file("nodes.yml", `version: "3.8"
+services:
+  one:
+    image: {base}
+    volumes: [one:/data]
+    networks: [att, plain]
+  two:
+    image: {base}
+    volumes: [two:/data]
+    deploy:
+      replicas: 2
+      placement: {max_replicas_per_node: 1}
+  every:
+    image: {base}
+    volumes: [every:/data]
+    deploy:
+      mode: global
+networks:
+  att:
+    attachable: true
+  plain: {}
+volumes:
+  one: {}
+  two: {}
+  every: {}
+`)
+	if out, err := on(mgr, "stack", "deploy", "--resolve-image", "never", "-c", file, stack); err != nil {
+		c.t.Fatalf("docker stack deploy on the three-node Swarm: %v\n%s", err, out)
+	}
+	var one, two, every map[string]string
+	if !waitFor(90*time.Second, func() bool {
+		one, two, every = where(stack+"_one"), where(stack+"_two"), where(stack+"_every")
+		return len(one) == 1 && len(two) == 2 && len(every) == 3
+	}) {
+		c.t.Fatalf("tasks not running within 90 s: one %v, two %v, every %v", one, two, every)
+	}
+
+	// Replicas and global mode: one server per node, each on a volume of its own node.
+	marked := func(nodes map[string]string, vol string) string {
+		var parts []string
+		first := true
+		for node, cid := range nodes {
+			if first {
+				_, _ = on(byName[node], "exec", cid, "/bin/sh", "-c", "echo kept > /data/marker")
+				first = false
+			}
+			got, _ := on(byName[node], "exec", cid, "/bin/sh", "-c", "cat /data/marker 2>/dev/null || echo empty")
+			_, err := on(byName[node], "volume", "inspect", vol)
+			parts = append(parts, fmt.Sprintf("%s: %s, its own %s: %v", node, got, vol, err == nil))
+		}
+		sort.Strings(parts)
+		return strings.Join(parts, "; ")
+	}
+	twoSeen, everySeen := marked(two, stack+"_two"), marked(every, stack+"_every")
+	c.show("RD315", "replicas: 2 run two servers on two nodes, each with its own volume: a write to one is not in the other",
+		len(two) == 2 && strings.Count(twoSeen, "kept") == 1 && strings.Count(twoSeen, ": true") == 2, "%s", twoSeen)
+	c.show("RD315", "global mode runs one server per node, each with its own volume",
+		len(every) == 3 && strings.Count(everySeen, "kept") == 1 && strings.Count(everySeen, ": true") == 3, "%s", everySeen)
+
+	// Rescheduled elsewhere, a task starts on an empty volume of the new node.
+	var from string
+	for node, cid := range one { // its only task
+		from = node
+		_, _ = on(byName[node], "exec", cid, "/bin/sh", "-c", "echo kept > /data/marker")
+	}
+	cl.docker(mgr, nil, "node", "update", "--availability", "drain", from)
+	var moved map[string]string
+	ok := waitFor(90*time.Second, func() bool {
+		moved = where(stack + "_one")
+		_, still := moved[from]
+		return len(moved) == 1 && !still
+	})
+	seen := "no task"
+	for to, newCID := range moved {
+		got, _ := on(byName[to], "exec", newCID, "/bin/sh", "-c", "cat /data/marker 2>/dev/null || echo empty")
+		old, _ := on(byName[from], "run", "--rm", "-v", stack+"_one:/data", c.env.base, "cat", "/data/marker")
+		seen = fmt.Sprintf("drained %s: the task moved to %s, /data there: %s; the old volume on %s still holds: %s", from, to, got, from, old)
+		ok = ok && got == "empty" && old == "kept"
+	}
+	c.show("RD315", "a local volume lives on one node: a task rescheduled elsewhere starts empty", ok, "%s", seen)
+	cl.docker(mgr, nil, "node", "update", "--availability", "active", from)
+
+	// An attachable overlay network is joined by a container started on any node.
+	for _, n := range cl.nodes {
+		out, err := on(n, "run", "--rm", "--network", stack+"_att", c.env.base, "/bin/busybox", "true")
+		plain, perr := on(n, "run", "--rm", "--network", stack+"_plain", c.env.base, "/bin/busybox", "true")
+		c.show("PL204", "a container started with docker run on "+n.name+" joins the attachable network; not the other",
+			err == nil && perr != nil && strings.Contains(plain, "not manually attachable"), "attachable: %s %s; not attachable: %s", errOK(err), out, firstLine(plain, "attachable"))
+	}
+
+	// A bridge network exists only on the node docker stack deploy ran on.
+	bridge := "sgc" + c.env.sfx + "nbr"
+	out, err := on(mgr, "stack", "deploy", "--resolve-image", "never", "-c", c.file("nbr.yml", "version: \"3.8\"\nservices:\n  a:\n    image: {base}\n    networks: [app]\nnetworks:\n  app:\n    driver: bridge\n"), bridge)
+	var present []string
+	for _, n := range cl.nodes {
+		if _, err := on(n, "network", "inspect", bridge+"_app"); err == nil {
+			present = append(present, n.name)
+		}
+	}
+	c.show("SW115", "a bridge network is local to the node docker stack deploy runs on", err != nil && slices.Equal(present, []string{mgr.name}),
+		"deploy from %s: %s; the network is on %v", mgr.name, firstLine(out, "cannot be used"), present)
+	c.t.Logf("three-node claims done in %s", time.Since(began).Round(time.Second))
 }
