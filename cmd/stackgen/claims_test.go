@@ -455,6 +455,10 @@ func (c *claims) client() {
 		svc+"x-ports:\n  6379: x\n", nil, "json: unsupported type: map[interface {}]interface {}", "json: unsupported type: map[interface {}]interface {}")
 	refuse("SW101", "a key newer than the file's version (init in 3.6) is refused by the schema", "newer",
 		strings.Replace(svc, "3.8", "3.6", 1)+"    init: true\n", nil, "Additional property init is not allowed", "Additional property init is not allowed")
+	refuse("SW106", "cgroupns_mode in a file older than 3.9 is refused by the schema, not ignored", "cgroupns",
+		svc+"    cgroupns_mode: private\n", nil, "Additional property cgroupns_mode is not allowed", "Additional property cgroupns_mode is not allowed")
+	refuse("SW106", "oom_score_adj in a file older than 3.13 is refused by the schema, not ignored", "oomscore",
+		strings.Replace(svc, "3.8", "3.12", 1)+"    oom_score_adj: 500\n", nil, "Additional property oom_score_adj is not allowed", "Additional property oom_score_adj is not allowed")
 	refuse("SW102", `unquoted version 3.8: "version must be a string"`, "vnum",
 		strings.Replace(svc, `"3.8"`, "3.8", 1), nil, "version must be a string", "version must be a string")
 	refuse("SW102", `version "3.14" is refused`, "v314",
@@ -815,6 +819,11 @@ secrets:
 	c.show("SW108", "a service web.api (STACK_web.api) is refused by the daemon: \"name must be valid as a DNS name component\"; the stack's networks and secrets stay",
 		err != nil && strings.Contains(out, "name must be valid as a DNS name component") && exists("network", stack+"_own") && exists("secret", stack+"_s1"),
 		"%s; afterwards: %s", firstLine(out, "failed"), made)
+
+	tail := c.stack("ntail")
+	out, err = c.deploy(tail, c.file("ntail.yml", "version: \"3.8\"\nservices:\n  tail-:\n    image: {base}\n"))
+	c.show("SW108", "a service tail- (STACK_tail-) is refused: '-' only between letters and digits", err != nil && strings.Contains(out, "name must be valid as a DNS name component"),
+		"%s", firstLine(out, "failed"))
 
 	long := c.stack("nlong")
 	name := strings.Repeat("a", 64-len(long)) // STACK_ + name: 65 characters
