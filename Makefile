@@ -40,15 +40,18 @@ fuzz:
 	done; echo "fuzz: $(words $(FUZZ_TARGETS)) targets, no crash"
 
 # The runtime tests need a real redis-server and redis-cli, and the Swarm end-to-end test builds its
-# image from them and a static busybox; install them when missing (Debian/Ubuntu).
+# image from them and a static busybox; TestClaims shows how docker stack deploy pins a tag to a
+# digest against a docker-registry of its own. Install them when missing (Debian/Ubuntu).
 deps:
 	@command -v redis-server >/dev/null && command -v redis-cli >/dev/null && command -v busybox >/dev/null && command -v ip >/dev/null && \
-	command -v ansible-playbook >/dev/null && command -v pre-commit >/dev/null && command -v dash >/dev/null && command -v strace >/dev/null || { \
-		echo "make: installing redis-server, busybox-static, iproute2, strace, ansible-core and pre-commit (the runtime, Swarm and integration tests use them)"; \
+	command -v ansible-playbook >/dev/null && command -v pre-commit >/dev/null && command -v dash >/dev/null && command -v strace >/dev/null && \
+	command -v docker-registry >/dev/null || { \
+		echo "make: installing redis-server, busybox-static, iproute2, strace, dash, ansible-core, pre-commit and docker-registry (the runtime, Swarm and integration tests use them)"; \
 		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq redis-server busybox-static iproute2 strace dash ansible-core pre-commit >/dev/null; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq redis-server busybox-static iproute2 strace dash ansible-core pre-commit docker-registry >/dev/null; \
 	}
-	@# Debian starts a redis-server service on install; the tests run their own on free loopback ports.
+	@# Debian starts redis-server and docker-registry services on install where an init system runs;
+	@# the tests run their own on free loopback ports.
 
 # -buildvcs=true: stackgen version names the commit even where GOFLAGS turns VCS stamping off.
 build:

@@ -11,10 +11,15 @@ var Rules = []*Rule{
 			"imageWithDigestString), so the nodes agree on the build and a rollback restores the previous " +
 			"digest. But it resolves the tag again on every deploy: with no tag (latest) or latest, any redeploy, " +
 			"even one that changed something else, can silently move the service to a new build, a new major " +
-			"version included. Nodes run different builds only when the digest cannot be resolved (docker warns " +
-			"\"image X could not be accessed on a registry to record its digest\") or with --resolve-image never: " +
-			"each node then pulls the tag on its own. Pin a version tag or a digest. (A service with no image " +
-			"at all is SW111: docker stack deploy refuses it.)",
+			"version included (measured with a registry on loopback: after a new push, a redeploy that changed " +
+			"only the environment moved the service to the new digest without a word). Nodes run different " +
+			"builds only when the digest cannot be resolved, and the tag " +
+			"is deployed as written (docker warns \"image X could not be accessed on a registry to record its " +
+			"digest\" when it updates a service, and says nothing when it creates one: deploy_composefile.go " +
+			"prints ServiceUpdate's warnings only), or with --resolve-image never: each node then pulls the tag " +
+			"on its own (but an update with never keeps the digest an earlier deploy pinned while image: is " +
+			"unchanged). Pin a version tag or a digest. (A service with no image at all is SW111: docker stack " +
+			"deploy refuses it.)",
 		Bad:   "image: redis\n",
 		Good:  "image: redis:6.2-alpine\n",
 		Check: checkImageTag,
@@ -238,13 +243,15 @@ var Rules = []*Rule{
 	{
 		ID: "RD314", Title: "append-only file without a volume at the data directory", Severity: Error,
 		Doc: "With --appendonly yes Redis writes to /data (or --dir). Swarm never restarts a task in place: it " +
-			"starts a new task, with a new container, and removes the old one with its anonymous volumes " +
-			"(docker/docker daemon/cluster/executor/container/adapter.go, RemoveVolume). Without a named volume " +
-			"or a bind mount at the data directory, the AOF goes with it: at /data into the anonymous volume " +
-			"the official image declares (docker-library/redis 6.2/alpine/Dockerfile: VOLUME /data; measured: " +
-			"each task gets a new anonymous volume, deleted with the task), elsewhere into the container's " +
-			"writable layer. Either way every restart starts empty. An anonymous volume written in the file " +
-			"(- /data) is the same.",
+			"starts a new task, with a new container and new anonymous volumes. The old container stays, " +
+			"stopped, until Swarm drops the dead task from its history (task-history-retention-limit, 5 by " +
+			"default) or the service is removed, and then goes with its anonymous volumes (docker/docker " +
+			"daemon/cluster/executor/container/adapter.go, RemoveVolume). Without a named volume or a bind mount " +
+			"at the data directory, the AOF is in one of those: at /data in the anonymous volume the official " +
+			"image declares (docker-library/redis 6.2/alpine/Dockerfile: VOLUME /data; measured: each task gets " +
+			"a new anonymous volume, and the first task's was deleted after the fifth restart), elsewhere in the " +
+			"container's writable layer. Either way every restart starts empty, and a few restarts later the " +
+			"old data is gone for good. An anonymous volume written in the file (- /data) is the same.",
 		Bad:   "    command: [--appendonly, \"yes\"]\n",
 		Good:  "    command: [--appendonly, \"yes\"]\n    volumes:\n      - redis_data:/data\n",
 		Check: checkAOFVolume,
@@ -430,7 +437,8 @@ var Rules = []*Rule{
 	{
 		ID: "SW112", Title: "env_file that does not exist", Severity: Error,
 		Doc: "docker stack config and deploy read every env_file on the client, relative to the stack file's " +
-			"directory, and fail on a missing one (\"open F: no such file or directory\"). Checked when " +
+			"directory, and fail on a missing one (\"open F: no such file or directory\", F the path joined to " +
+			"that directory; measured). Checked when " +
 			"the linter is given the stack file's directory (the CLI always is; stdin resolves against the " +
 			"working directory).",
 		Bad:   "    env_file: .env.production\n# no .env.production beside the stack file\n",

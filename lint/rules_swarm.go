@@ -2,6 +2,7 @@ package lint
 
 import (
 	"fmt"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -587,7 +588,13 @@ func checkEnvFile(p *Pass) {
 				continue
 			}
 			if f := p.Doc.Str(it); !p.Doc.FileExists(f) {
-				p.Reportf(it, s.Name, "service %q: env_file %q does not exist: docker stack deploy fails with \"open %s: no such file or directory\"", s.Name, f, f)
+				// docker names the path it opened: joined to the stack file's directory, which lint
+				// does not know, and cleaned.
+				opened := f
+				if !filepath.IsAbs(f) {
+					opened = "…/" + filepath.ToSlash(filepath.Clean(f))
+				}
+				p.Reportf(it, s.Name, "service %q: env_file %q does not exist: docker stack deploy fails with \"open %s: no such file or directory\"", s.Name, f, opened)
 			}
 		}
 	}

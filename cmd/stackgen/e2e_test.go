@@ -74,12 +74,18 @@ func buildImage(t *testing.T) {
 // host (such as -H unix:///...).
 func importImage(t *testing.T, host []string, rootfs []byte) {
 	t.Helper()
-	sh(t, rootfs, "docker", append(append([]string{}, host...), "import",
-		"--change", `ENTRYPOINT ["docker-entrypoint.sh"]`,
-		"--change", `CMD ["redis-server"]`,
-		"--change", "WORKDIR /data",
-		"--change", "ENV PATH=/usr/local/bin:/usr/bin:/bin",
-		"-", e2eImage)...)
+	importImageAs(t, host, rootfs, e2eImage,
+		`ENTRYPOINT ["docker-entrypoint.sh"]`, `CMD ["redis-server"]`, "WORKDIR /data", "ENV PATH=/usr/local/bin:/usr/bin:/bin")
+}
+
+// importImageAs imports the root filesystem tar as image name, with Dockerfile instructions changes.
+func importImageAs(t *testing.T, host []string, rootfs []byte, name string, changes ...string) {
+	t.Helper()
+	args := append(append([]string{}, host...), "import")
+	for _, c := range changes {
+		args = append(args, "--change", c)
+	}
+	sh(t, rootfs, "docker", append(args, "-", name)...)
 }
 
 // imageTar is the test image's root filesystem as a tar stream.
