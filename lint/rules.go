@@ -133,8 +133,9 @@ var Rules = []*Rule{
 	},
 	{
 		ID: "RD302", Title: "appendfsync off policy", Severity: Error,
-		Doc: "The policy's fsync mode (everysec by default: at most about a second lost on a host crash, at " +
-			"little cost). no leaves it to the kernel (up to 30 s); always is slow.",
+		Doc: "The policy's fsync mode (everysec by default, at little cost: up to about 2 s of acknowledged " +
+			"writes lost on a host crash, or on a Redis crash while a slow fsync holds the AOF write back; " +
+			"src/aof.c flushAppendOnlyFile). no leaves it to the kernel (up to 30 s); always is slow.",
 		Bad:   "    command: [--appendonly, \"yes\", --appendfsync, \"no\"]\n",
 		Good:  "    command: [--appendonly, \"yes\", --appendfsync, everysec]\n",
 		Check: checkAppendFsync,

@@ -515,18 +515,31 @@ func TestEndToEndMultiNode(t *testing.T) {
 		"--secret-add", "source="+secretOf()+",target=redis_password,mode=0400", writerService)
 	measure("password rotation", start, time.Now())
 
-	// Every acknowledged write is still there: the counter never went back.
+	// An acknowledged write is lost only where Redis's appendfsync everysec allows it: while a
+	// background fsync is slow, flushAppendOnlyFile (src/aof.c) postpones the AOF write for up to two
+	// whole seconds of server.unixtime and the replies still go out, so a SIGKILL then loses what
+	// the buffer held. The counter going back must therefore follow a fault that kills Redis without
+	// a shutdown, and cover no more than that window before it; a clean stop loses nothing.
 	acks, failed := c.acks()
+	runs := lostRuns(acks)
 	var lost []string
+	for _, r := range runs {
+		f, ok := killedAfter(faults, r)
+		if !ok {
+			lost = append(lost, fmt.Sprintf("%d..%d acknowledged %s..%s: no fault that kills Redis began within %s after them",
+				r.from, r.to, r.first.Format(time.RFC3339Nano), r.last.Format(time.RFC3339Nano), everysecWindow))
+			continue
+		}
+		t.Logf("%s lost %d acknowledged writes (%d..%d), acknowledged %.2fs to %.2fs before it: Redis's everysec window",
+			f.name, r.to-r.from+1, r.from, r.to, f.start.Sub(r.first).Seconds(), f.start.Sub(r.last).Seconds())
+	}
 	var top int64
 	for _, a := range acks {
-		if a.n <= top {
-			lost = append(lost, fmt.Sprintf("%s: %d after %d", a.at.Format(time.RFC3339Nano), a.n, top))
-		}
 		top = max(top, a.n)
 	}
 	var report bytes.Buffer
-	fmt.Fprintf(&report, "%d writes acknowledged, %d attempts failed, highest counter %d\n", len(acks), failed, top)
+	fmt.Fprintf(&report, "%d writes acknowledged, %d attempts failed, highest counter %d, %d lost in Redis's everysec window\n",
+		len(acks), failed, top, lostCount(runs))
 	for _, f := range faults {
 		gap, before := time.Duration(0), 0
 		var prev time.Time
@@ -548,6 +561,102 @@ func TestEndToEndMultiNode(t *testing.T) {
 	fmt.Fprintf(&report, "total %s", time.Since(began).Round(time.Second))
 	t.Logf("multi-node faults:\n%s", report.String())
 	if len(lost) > 0 {
-		t.Fatalf("acknowledged writes lost (the counter went back):\n%s", strings.Join(lost, "\n"))
+		t.Fatalf("acknowledged writes lost outside what appendfsync everysec allows (the counter went back):\n%s", strings.Join(lost, "\n"))
+	}
+}
+
+// everysecWindow bounds how long before a kill an acknowledged write can still be only in Redis's
+// AOF buffer: the write is postponed while server.unixtime (whole seconds) is less than 2 past the
+// first postponement, so just under 3 s of wall time, plus the writer's logging delay.
+const everysecWindow = 3500 * time.Millisecond
+
+// lostRun is one stretch of acknowledged writes the counter later went back over.
+type lostRun struct {
+	from, to    int64     // the counter values acknowledged and then handed out again
+	first, last time.Time // when the first and last of them were acknowledged
+}
+
+// lostRuns finds, in acknowledged writes ordered by time, each place the counter went back, and the
+// earlier acknowledgements it went back over.
+func lostRuns(acks []ack) []lostRun {
+	var runs []lostRun
+	var top, prev int64
+	again := false // the counter is counting up again over values it went back over
+	for i, a := range acks {
+		switch {
+		case a.n > top:
+			top, again = a.n, false
+		case again && a.n == prev+1:
+		default:
+			r := lostRun{from: a.n, to: top}
+			for _, b := range acks[:i] {
+				if b.n >= a.n && b.n <= top {
+					if r.first.IsZero() {
+						r.first = b.at
+					}
+					r.last = b.at
+				}
+			}
+			runs = append(runs, r)
+			again = true
+		}
+		prev = a.n
+	}
+	return runs
+}
+
+func lostCount(runs []lostRun) int64 {
+	var n int64
+	for _, r := range runs {
+		n += r.to - r.from + 1
+	}
+	return n
+}
+
+// killedAfter finds the fault that explains a lost run: one that kills Redis without a shutdown
+// (docker kill, or the worker's dockerd going away) and began after the run's last write and within
+// the everysec window of its first.
+func killedAfter(faults []fault, r lostRun) (fault, bool) {
+	for _, f := range faults {
+		kills := strings.HasPrefix(f.name, "docker kill") || strings.HasPrefix(f.name, "restart of the worker's dockerd")
+		if kills && !f.start.Before(r.last.Add(-time.Second)) && f.start.Sub(r.first) <= everysecWindow {
+			return f, true
+		}
+	}
+	return fault{}, false
+}
+
+func TestLostRuns(t *testing.T) {
+	base := time.Date(2026, 12, 3, 13, 10, 0, 0, time.UTC)
+	at := func(ms int) time.Time { return base.Add(time.Duration(ms) * time.Millisecond) }
+	var acks []ack
+	for i := int64(1); i <= 155; i++ {
+		acks = append(acks, ack{at(int(i) * 60), i})
+	}
+	// The CI run of 2026-12-03: 153..155 acknowledged, a kill, and the new task hands them out again.
+	for i := int64(153); i <= 160; i++ {
+		acks = append(acks, ack{at(20000 + int(i)*60), i})
+	}
+	runs := lostRuns(acks)
+	if len(runs) != 1 || runs[0].from != 153 || runs[0].to != 155 || !runs[0].first.Equal(at(153*60)) || !runs[0].last.Equal(at(155*60)) {
+		t.Fatalf("lostRuns = %+v, want one run 153..155", runs)
+	}
+	if n := lostCount(runs); n != 3 {
+		t.Errorf("lostCount = %d, want 3", n)
+	}
+	kill := fault{"docker kill 1", at(155*60 + 300), at(19000)}
+	drain := fault{"drain and re-activate", at(155*60 + 300), at(19000)}
+	late := fault{"docker kill 2", at(153*60 + 4000), at(19000)}
+	if f, ok := killedAfter([]fault{drain, kill}, runs[0]); !ok || f.name != kill.name {
+		t.Errorf("killedAfter(drain, kill) = %v %v, want the kill", f.name, ok)
+	}
+	if _, ok := killedAfter([]fault{drain}, runs[0]); ok {
+		t.Error("a clean stop explained a lost write")
+	}
+	if _, ok := killedAfter([]fault{late}, runs[0]); ok {
+		t.Error("a kill 4 s after the first lost write explained it")
+	}
+	if runs := lostRuns(acks[:155]); len(runs) != 0 {
+		t.Errorf("a counter that only goes up: %+v", runs)
 	}
 }
