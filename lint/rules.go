@@ -363,7 +363,7 @@ var Rules = []*Rule{
 			"never reads them), and oom_score_adj, which the 3.13 schema accepts but the loader never fills " +
 			"(ServiceConfig.OomScoreAdj has no mapstructure tag), so they are listed too. restart is in the " +
 			"warning but is not ignored: without deploy.restart_policy convertRestartPolicy turns it into one " +
-			"(GN403, SW113); with one, it is ignored. A key that the file's version does not have yet " +
+			"(GN403, SW113; a value it cannot convert fails the deploy, SW117); with one, it is ignored. A key that the file's version does not have yet " +
 			"(cgroupns_mode before 3.9, oom_score_adj before 3.13) is refused by the schema (SW101), not ignored. " +
 			"A host IP on a port is dropped. The file does not do what it says.",
 		Bad:   "    depends_on: [db]\n    tmpfs: /run\n",
@@ -507,5 +507,19 @@ var Rules = []*Rule{
 		Bad:   "    volumes:\n      - v:/data\nvolumes:\n  v: {}\n",
 		Good:  "    volumes:\n      - redis_data:/data\nvolumes:\n  redis_data: {}\n",
 		Check: checkDriveVolumes,
+	},
+	{
+		ID: "SW117", Title: "restart: value docker stack deploy cannot convert", Severity: Error,
+		Doc: "Without deploy.restart_policy, docker stack deploy converts restart: itself " +
+			"(cli/compose/convert/service.go convertRestartPolicy, parsed by opts/parse.go ParseRestartPolicy): " +
+			"\"no\", always, unless-stopped and on-failure[:N] are the names it knows, spelled exactly so. " +
+			"Anything else (sometimes, Always, on-failure:x, :3) passes docker stack config, whose schema only " +
+			"asks for a string, and fails the deploy on the client: \"service redis: unknown restart policy: " +
+			"sometimes\". Like SW107, that happens after the stack's networks, secrets and configs were " +
+			"created (cli/command/stack/swarm/deploy_composefile.go), with no service created or updated. " +
+			"Write one of the four, or say it in deploy.restart_policy (then restart: is ignored, SW106).",
+		Bad:   "    restart: sometimes\n",
+		Good:  "    deploy:\n      restart_policy:\n        condition: on-failure\n",
+		Check: checkRestartConvert,
 	},
 }

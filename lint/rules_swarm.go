@@ -238,13 +238,28 @@ func checkRestartKey(p *Pass, s *Service, key *yaml.Node) {
 	cond, attempts, err := swarmRestart(v)
 	switch {
 	case err != nil:
-		p.Reportf(key, s.Name, "%s reads restart: %s, and fails with \"service %s: %v\"", says, v, s.Name, err)
+		return // the deploy fails: SW117
 	case cond == "":
 		p.Reportf(key, s.Name, "%s reads restart: %q as no restart policy, so Swarm's default applies: condition any", says, v)
 	case attempts > 0:
 		p.Reportf(key, s.Name, "%s applies restart: %s as deploy.restart_policy condition %s with max_attempts %d", says, v, cond, attempts)
 	default:
 		p.Reportf(key, s.Name, "%s applies restart: %s as deploy.restart_policy condition %s", says, v, cond)
+	}
+}
+
+// checkRestartConvert: a restart: that docker stack deploy converts (no deploy.restart_policy) and
+// cannot (swarmRestart's error) fails the deploy in convert.
+func checkRestartConvert(p *Pass) {
+	for _, s := range p.Doc.Services {
+		restart, ok := restartWithoutPolicy(p.Doc, s)
+		if !ok {
+			continue
+		}
+		if _, _, err := swarmRestart(p.Doc.Str(restart)); err != nil {
+			p.Reportf(restart, s.Name, "service %q: docker stack config passes restart: %s, but docker stack deploy converts it and fails with \"service %s: %v\" after creating the stack's networks; write always, unless-stopped, on-failure[:N] or \"no\", or set deploy.restart_policy",
+				s.Name, p.Doc.Str(restart), s.Name, err)
+		}
 	}
 }
 
