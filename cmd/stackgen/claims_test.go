@@ -798,6 +798,24 @@ func (c *claims) undefined() {
 				err != nil && nets["host"] == "overlay/swarm", "%s; %s_host is %s", firstLine(out, "undefined"), stack, nets["host"])
 		}
 	}
+
+	// SW117: a restart: convert cannot read fails the same way, after the stack's objects.
+	for _, tc := range []struct{ name, restart, want string }{
+		{"rsometimes", "sometimes", "service a: unknown restart policy: sometimes"},
+		{"rcapital", "Always", "service a: unknown restart policy: Always"},
+		{"rcount", "on-failure:x", "service a: invalid restart policy format: maximum retry count must be an integer"},
+	} {
+		stack := c.stack(tc.name)
+		f := c.file(tc.name+".yml", "version: \"3.8\"\nservices:\n  a:\n    image: {base}\n    restart: "+tc.restart+"\n    secrets: [s1]\n"+
+			"secrets:\n  s1: {file: ./s.txt}\n")
+		_, cerr := c.config(f)
+		out, err := c.deploy(stack, f)
+		made := stackObjects(stack)
+		created := exists("secret", stack+"_s1") && exists("network", stack+"_default") && !strings.Contains(made, "services")
+		c.show("SW117", fmt.Sprintf("restart: %s passes stack config; deploy fails %q after creating the stack's network and secret; no service", tc.restart, tc.want),
+			cerr == nil && err != nil && strings.Contains(out, tc.want) && created,
+			"stack config %s; deploy: %s; afterwards: %s", errOK(cerr), firstLine(out, "restart policy"), made)
+	}
 }
 
 // names: SW108, names the daemon or the node refuses.
