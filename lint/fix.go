@@ -20,16 +20,20 @@ import (
 // cannot be spliced safely (flow style, anchors, merge keys, a value over several lines, a comment in
 // the way) is not made: its finding stays and says what is wrong.
 
-// Change is one edit --fix made, or (Note) something it reports without an edit. Line and End are
-// the lines of the original file it replaced (End < Line: lines were inserted before Line); Added
-// counts the lines it wrote.
+// Change is one fix --fix made, or (Note) something it reports without an edit, about the key on
+// Line of the original file. Fixes made together (a service's keys moved into one deploy: block)
+// are one change per key; the first of them carries the edits of all.
 type Change struct {
-	Line, End int
-	Added     int
-	Rule      string
-	Msg       string
-	Note      bool
+	Line  int
+	Rule  string
+	Msg   string
+	Note  bool
+	Edits []Edit
 }
+
+// Edit is a splice: the original lines From to To (1-based, inclusive; To = From-1 for an
+// insertion before From) replaced by Added new lines.
+type Edit struct{ From, To, Added int }
 
 // FixResult is a fixed file and what was changed.
 type FixResult struct {
@@ -569,7 +573,7 @@ func (f *fixer) planDependsOn(s *Service, u *fixUnit) {
 			lost = append(lost, kv[0].Value+": "+f.d.Str(kv[1]))
 		}
 		if len(lost) > 0 {
-			u.notes = append(u.notes, Change{Line: name.Line, End: name.Line, Rule: "SW106", Note: true,
+			u.notes = append(u.notes, Change{Line: name.Line, Rule: "SW106", Note: true,
 				Msg: fmt.Sprintf("service %q: depends_on %q lost %s: docker stack deploy ignores depends_on, and Swarm starts services in no order", s.Name, name.Value, strings.Join(lost, ", "))})
 		}
 	}
@@ -701,16 +705,14 @@ func (f *fixer) apply() ([]byte, []Change) {
 		if !u.accepted {
 			continue
 		}
-		from, to, added := len(f.lines), -1, 0
+		var edits []Edit
 		for _, e := range u.edits {
-			from, to = min(from, e.from), max(to, e.to)
-			added += len(e.lines)
+			edits = append(edits, Edit{From: e.from + 1, To: e.to, Added: len(e.lines)})
 		}
 		for i, m := range u.msgs {
-			c := Change{Line: m.line, End: m.line, Rule: m.rule, Msg: m.msg}
+			c := Change{Line: m.line, Rule: m.rule, Msg: m.msg}
 			if i == 0 {
-				// The unit's whole span and what it wrote go with its first change.
-				c.Line, c.End, c.Added = from+1, to, added
+				c.Edits = edits
 			}
 			changes = append(changes, c)
 		}
