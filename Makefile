@@ -21,7 +21,7 @@ test: deps
 # make fuzz FUZZTIME=5m). A crash is saved under the package's testdata/fuzz/ and stays as a
 # regression case; commit it with the fix.
 FUZZTIME ?= 60s
-FUZZ_TARGETS = ./lint:FuzzLint ./lint:FuzzPolicy ./lint:FuzzIgnores ./lint:FuzzRedisArgs ./lint:FuzzDockerParity ./lint:FuzzWrite ./lint:FuzzImageReference ./lint:FuzzDockerMerge \
+FUZZ_TARGETS = ./lint:FuzzLint ./lint:FuzzPolicy ./lint:FuzzIgnores ./lint:FuzzRedisArgs ./lint:FuzzDockerParity ./lint:FuzzWrite ./lint:FuzzImageReference ./lint:FuzzDockerMerge ./lint:FuzzFix \
 	./generator:FuzzSpec ./memsize:FuzzSizes ./vault:FuzzUnseal ./vault:FuzzSealedTampered
 # A failing input is saved under testdata/fuzz/ and fails the plain test run that follows. A fuzzing
 # run that fails without leaving such an input (the engine's own trouble, seen once on a busy machine)

@@ -194,6 +194,22 @@ func (f *fixer) scalarToken(n *yaml.Node) (tok, rest string, ok bool) {
 	return s[:end], rest, true
 }
 
+// splice is the line of scalar n with its token tok replaced by newTok.
+func (f *fixer) splice(n *yaml.Node, tok, newTok string) string {
+	r := []rune(f.text(n.Line - 1))
+	start := n.Column - 1
+	return string(r[:start]) + newTok + spaced(string(r[start+len([]rune(tok)):]))
+}
+
+// spaced puts a space before a comment that follows a token directly ("no"#c), which would
+// otherwise become part of a plain scalar written in the token's place.
+func spaced(rest string) string {
+	if strings.HasPrefix(rest, "#") {
+		return " " + rest
+	}
+	return rest
+}
+
 // simpleValue reports whether key: value sits alone on one line, the value a plain or quoted scalar
 // without anchor or tag, and returns its token and any trailing comment.
 func (f *fixer) simpleValue(k, v *yaml.Node) (tok, comment string, ok bool) {
@@ -280,7 +296,7 @@ func (t *newTree) render(indent, step int, out *[]string) {
 		if c.value != "" {
 			line += " " + c.value
 		}
-		line += c.comment
+		line += spaced(c.comment)
 		*out = append(*out, line)
 		c.render(indent+step, step, out)
 	}
@@ -535,9 +551,7 @@ func (f *fixer) planPorts(s *Service, u *fixUnit) {
 			if !ok || v.Line != k.Line {
 				continue
 			}
-			t := f.text(v.Line - 1)
-			r := []rune(t)
-			line := string(r[:v.Column-1]) + v.Value + string(r[v.Column-1+len([]rune(tok)):])
+			line := f.splice(v, tok, v.Value)
 			u.edits = append(u.edits, edit{from: v.Line - 1, to: v.Line, lines: []string{line}})
 			u.msgs = append(u.msgs, fixMsg{v.Line, "SW105", fmt.Sprintf("service %q: ports %s %s is now an integer", s.Name, key, tok)})
 		}
@@ -600,7 +614,7 @@ func hasComments(n *yaml.Node, depth int) bool {
 // argument of docker stack deploy.
 func (f *fixer) planTopName() {
 	k, v := ownPair(f.d.Root, "name")
-	if k == nil || f.d.Root.Style&yaml.FlowStyle != 0 {
+	if sk, _ := ownPair(f.d.Root, "services"); k == nil || sk == nil || f.d.Root.Style&yaml.FlowStyle != 0 {
 		return
 	}
 	_, c, ok := f.simpleValue(k, v)
@@ -646,11 +660,8 @@ func (f *fixer) planNetworks() {
 		if !ok || strings.Count(tok, "bridge") != 1 {
 			continue
 		}
-		t := f.text(dv.Line - 1)
-		r := []rune(t)
-		start := dv.Column - 1
 		newTok := strings.Replace(tok, "bridge", "overlay", 1)
-		line := string(r[:start]) + newTok + string(r[start+len([]rune(tok)):])
+		line := f.splice(dv, tok, newTok)
 		f.units = append(f.units, &fixUnit{edits: []edit{{from: dv.Line - 1, to: dv.Line, lines: []string{line}}},
 			msgs: []fixMsg{{dv.Line, "SW115", fmt.Sprintf("network %q: driver %s is now %s", key.Value, tok, newTok)}}})
 	}
@@ -693,9 +704,7 @@ func (f *fixer) apply() ([]byte, []Change) {
 		k, v := ownPair(f.d.Root, "version")
 		tok, _, _ := f.scalarToken(v)
 		newTok := strings.Replace(tok, v.Value, fmt.Sprintf("3.%d", needs), 1)
-		t := f.text(v.Line - 1)
-		r := []rune(t)
-		line := string(r[:v.Column-1]) + newTok + string(r[v.Column-1+len([]rune(tok)):])
+		line := f.splice(v, tok, newTok)
 		u := &fixUnit{edits: []edit{{from: k.Line - 1, to: k.Line, lines: []string{line}}},
 			msgs: []fixMsg{{k.Line, "SW101", fmt.Sprintf("version: %s is now %s: deploy.resources.limits.pids needs 3.%d", tok, newTok, needs)}}}
 		accept(u)
