@@ -175,14 +175,10 @@ func (f *fixer) scalarToken(n *yaml.Node) (tok, rest string, ok bool) {
 			}
 		}
 	case n.Style == 0:
-		end = len(s)
-		if i := strings.Index(s, " #"); i >= 0 {
-			end = i
+		// A plain scalar on one line is written as its value, escapes and all.
+		if strings.HasPrefix(s, n.Value) {
+			end = len(n.Value)
 		}
-		if i := strings.Index(s, "\t#"); i >= 0 && i < end {
-			end = i
-		}
-		end = len(strings.TrimRight(s[:end], " \t"))
 	}
 	if end <= 0 {
 		return "", "", false
@@ -443,6 +439,7 @@ func (f *fixer) planService(s *Service) {
 		u = &fixUnit{}
 	}
 	f.planPorts(s, u)
+	f.planBooleans(s, u)
 	f.planDependsOn(s, u)
 	if len(u.edits) > 0 {
 		f.units = append(f.units, u)
@@ -554,6 +551,37 @@ func (f *fixer) planPorts(s *Service, u *fixUnit) {
 			line := f.splice(v, tok, v.Value)
 			u.edits = append(u.edits, edit{from: v.Line - 1, to: v.Line, lines: []string{line}})
 			u.msgs = append(u.msgs, fixMsg{v.Line, "SW105", fmt.Sprintf("service %q: ports %s %s is now an integer", s.Name, key, tok)})
+		}
+	}
+}
+
+// planBooleans quotes a boolean label or environment value, which the schema refuses ("must be a
+// string, number or null"); docker compose passes it on as the string "true" or "false", which is
+// what is written.
+func (f *fixer) planBooleans(s *Service, u *fixUnit) {
+	for _, path := range [][]string{{"labels"}, {"deploy", "labels"}, {"environment"}} {
+		m := s.Node
+		for _, p := range path {
+			if _, m = ownPair(m, p); m == nil {
+				break
+			}
+		}
+		if m == nil || m.Kind != yaml.MappingNode || m.Anchor != "" {
+			continue
+		}
+		for i := 0; i+1 < len(m.Content); i += 2 {
+			k, v := m.Content[i], m.Content[i+1]
+			if k.Tag == "!!merge" || v.Kind != yaml.ScalarNode || v.Tag != "!!bool" || v.Style != 0 || v.Anchor != "" || v.Line != k.Line {
+				continue
+			}
+			b, err := strconv.ParseBool(strings.ToLower(v.Value))
+			tok, _, ok := f.scalarToken(v)
+			if err != nil || !ok {
+				continue
+			}
+			newTok := strconv.Quote(strconv.FormatBool(b))
+			u.edits = append(u.edits, edit{from: v.Line - 1, to: v.Line, lines: []string{f.splice(v, tok, newTok)}})
+			u.msgs = append(u.msgs, fixMsg{v.Line, "SW105", fmt.Sprintf("service %q: %s %s: %s is now the string %s", s.Name, strings.Join(path, "."), k.Value, tok, newTok)})
 		}
 	}
 }
