@@ -355,7 +355,8 @@ var Rules = []*Rule{
 			"empty section (:/media/ after an unset variable) or too many colons, a bind mount without a " +
 			"source, a memory size go-units cannot parse, external volumes with driver, driver_opts or labels, " +
 			"external.name together with name, a secret with both driver and file. stackgen lint --fix writes a " +
-			"quoted published or target port as an integer, and a long-form depends_on as the list (its " +
+			"quoted published or target port as an integer, a boolean label or environment value as the string " +
+			"\"true\" or \"false\" docker compose passes on, and a long-form depends_on as the list (its " +
 			"conditions are lost, and said so: Swarm starts services in no order).",
 		Bad:   "          cpus: 0.5\n          memory: 512\n",
 		Good:  "          cpus: \"0.50\"\n          memory: 512M\n",
