@@ -453,12 +453,13 @@ func (f *fixer) placeAdditions(s *Service, u *fixUnit, step int, adds []addition
 	sort.SliceStable(moved, func(i, j int) bool { return moved[i].Line < moved[j].Line })
 	type target struct {
 		m    *yaml.Node
+		key  *yaml.Node // m's key
 		tree *newTree
 	}
 	var targets []*target
 	byNode := map[*yaml.Node]*target{}
 	for _, a := range adds {
-		m := s.Node
+		m, mk := s.Node, s.Key
 		i := 0
 		for ; i < len(a.path)-1; i++ {
 			k, v := ownPair(m, a.path[i])
@@ -471,11 +472,11 @@ func (f *fixer) placeAdditions(s *Service, u *fixUnit, step int, adds []addition
 			if !f.blockMapping(v) {
 				return false
 			}
-			m = v
+			m, mk = v, k
 		}
 		t := byNode[m]
 		if t == nil {
-			t = &target{m: m, tree: &newTree{}}
+			t = &target{m: m, key: mk, tree: &newTree{}}
 			byNode[m] = t
 			targets = append(targets, t)
 		}
@@ -486,6 +487,8 @@ func (f *fixer) placeAdditions(s *Service, u *fixUnit, step int, adds []addition
 		n.value, n.comment = a.value, a.comment
 	}
 	replaced := map[*yaml.Node]bool{}
+	at := map[int][][]string{} // insertion point: the blocks to insert there
+	var points []int
 	for _, t := range targets {
 		var lines []string
 		if t.m == s.Node {
@@ -499,22 +502,26 @@ func (f *fixer) placeAdditions(s *Service, u *fixUnit, step int, adds []addition
 		lastKey := t.m.Content[len(t.m.Content)-2]
 		lastVal := yamlnode.Deref(t.m.Content[len(t.m.Content)-1])
 		end := f.entryEnd(lastKey.Line-1, lastVal != nil && lastVal.Kind == yaml.SequenceNode)
+		// Deeper levels are indented as this mapping is below its key.
+		if inner := t.m.Content[0].Column - t.key.Column; inner > 0 {
+			step = inner
+		}
 		t.tree.render(t.m.Content[0].Column-1, step, &lines)
-		merged := false
-		for i, e := range u.edits {
-			if e.from == end+1 && e.to == end+1 {
-				// Two mappings end on the same line: the deeper one's keys go first, inside it.
-				if indentOf(lines[0]) > indentOf(e.lines[0]) {
-					u.edits[i].lines = append(lines, e.lines...)
-				} else {
-					u.edits[i].lines = append(e.lines, lines...)
-				}
-				merged = true
-			}
+		if at[end+1] == nil {
+			points = append(points, end+1)
 		}
-		if !merged {
-			u.edits = append(u.edits, edit{from: end + 1, to: end + 1, lines: lines})
+		at[end+1] = append(at[end+1], lines)
+	}
+	for _, p := range points {
+		// Mappings nested in one another can end on the same line: the deepest one's keys go
+		// first, inside it, then each enclosing one's.
+		blocks := at[p]
+		sort.SliceStable(blocks, func(i, j int) bool { return indentOf(blocks[i][0]) > indentOf(blocks[j][0]) })
+		var lines []string
+		for _, b := range blocks {
+			lines = append(lines, b...)
 		}
+		u.edits = append(u.edits, edit{from: p, to: p, lines: lines})
 	}
 	for _, k := range moved {
 		if !replaced[k] {
