@@ -35,24 +35,45 @@ type Change struct {
 // insertion before From) replaced by Added new lines.
 type Edit struct{ From, To, Added int }
 
-// FixResult is a fixed file and what was changed.
+// FixResult is a fixed file and what was changed. Override, with FixOptions.DevOverride, is the
+// Compose override file that keeps for docker compose what the fixes took out (nil when nothing was).
 type FixResult struct {
-	Data    []byte
-	Changes []Change
+	Data     []byte
+	Changes  []Change
+	Override []byte
+}
+
+// FixOptions say how Fix works beyond lint's own options.
+type FixOptions struct {
+	Env     Env
+	MaxSize int // bytes; MaxFileSize when 0
+	// DevOverride moves the keys only docker compose reads (build, container_name, profiles, develop,
+	// cpu_shares, cpu_quota, cpuset, memswap_limit) into FixResult.Override, which also keeps the
+	// original of each key a fix changed that compose reads otherwise (restart, a long depends_on, a
+	// top-level name, a bridge driver): docker compose -f FILE -f OVERRIDE then means what FILE meant.
+	// The override's path, named in its header; "" writes none.
+	DevOverride string
 }
 
 // Fix rewrites one file so that what can be said to Swarm is said to Swarm. The file is loaded
 // as lint loads it (a file lint cannot load is an *InputError and nothing is fixed). env resolves
 // ${VAR} as for lint; maxSize bounds the file (MaxFileSize when 0).
 func Fix(name string, data []byte, env Env, maxSize int) (*FixResult, error) {
-	d, err := load(name, data, env, maxSize)
+	return FixWith(name, data, FixOptions{Env: env, MaxSize: maxSize})
+}
+
+// FixWith is Fix with options.
+func FixWith(name string, data []byte, o FixOptions) (*FixResult, error) {
+	d, err := load(name, data, o.Env, o.MaxSize)
 	if err != nil {
 		return nil, err
 	}
 	f := newFixer(d, data)
+	f.dev = o.DevOverride != "" && f.topLevelAtColumnOne()
+	f.overrideName = o.DevOverride
 	f.plan()
 	out, changes := f.apply()
-	return &FixResult{Data: out, Changes: changes}, nil
+	return &FixResult{Data: out, Changes: changes, Override: f.override()}, nil
 }
 
 type fixer struct {
@@ -61,9 +82,13 @@ type fixer struct {
 	eol   string
 	noEOL bool // the file does not end with a line ending
 	units []*fixUnit
-	notes []Change
 	minor int  // the file's 3.x minor version
 	bump  bool // the version: can be raised (a 3.x string on its own line)
+	dev   bool // write a Compose override (FixOptions.DevOverride)
+	// overrideName is the override's path.
+	overrideName string
+	// versionLine is the version: line as the fixed file has it, for the override.
+	versionLine string
 }
 
 // fixUnit is a set of edits made all together or not at all.
@@ -72,8 +97,14 @@ type fixUnit struct {
 	needs    int // the 3.x minor version its keys need
 	msgs     []fixMsg
 	notes    []Change
-	firstLn  int
 	accepted bool
+	// What the override keeps when the unit is made: a service's lines, top-level lines, a
+	// network's lines (each block as written in the original, its key line first).
+	ovService  *Service
+	ovLines    []string
+	ovTop      []string
+	ovNetwork  *yaml.Node
+	ovNetLines []string
 }
 
 type fixMsg struct {
@@ -348,6 +379,11 @@ func (f *fixer) planService(s *Service) {
 	has := func(path ...string) bool { return yamlnode.Get(s.Node, path...) != nil }
 	move := func(k *yaml.Node, comment string, rule, msg string, a ...addition) {
 		moved = append(moved, k)
+		if f.dev {
+			// docker compose reads restart: before deploy.restart_policy, and Compose 1 reads no
+			// deploy: at all; the override keeps the key as it was (equal values agree in Compose 2).
+			u.ovLines = append(u.ovLines, f.text(k.Line-1))
+		}
 		if len(a) > 0 {
 			a[0].comment = comment
 		}
@@ -441,7 +477,11 @@ func (f *fixer) planService(s *Service) {
 	f.planPorts(s, u)
 	f.planBooleans(s, u)
 	f.planDependsOn(s, u)
+	if f.dev {
+		f.planDevKeys(s, u)
+	}
 	if len(u.edits) > 0 {
+		u.ovService = s
 		f.units = append(f.units, u)
 	}
 }
@@ -628,6 +668,9 @@ func (f *fixer) planDependsOn(s *Service, u *fixUnit) {
 	}
 	u.edits = append(u.edits, edit{from: k.Line, to: end + 1, lines: lines})
 	u.msgs = append(u.msgs, fixMsg{k.Line, "SW105", fmt.Sprintf("service %q: depends_on is now a list", s.Name)})
+	for i := k.Line - 1; i <= end; i++ {
+		u.ovLines = append(u.ovLines, f.text(i)) // the conditions, for docker compose
+	}
 }
 
 func hasComments(n *yaml.Node, depth int) bool {
@@ -656,7 +699,7 @@ func (f *fixer) planTopName() {
 	if !ok {
 		return
 	}
-	f.units = append(f.units, &fixUnit{edits: []edit{f.deletion(k, c)},
+	f.units = append(f.units, &fixUnit{edits: []edit{f.deletion(k, c)}, ovTop: []string{f.text(k.Line - 1)},
 		msgs: []fixMsg{{k.Line, "SW101", fmt.Sprintf("top-level name: %s removed: the stack's name is docker stack deploy's argument", v.Value)}}})
 }
 
@@ -698,6 +741,7 @@ func (f *fixer) planNetworks() {
 		newTok := strings.Replace(tok, "bridge", "overlay", 1)
 		line := f.splice(dv, tok, newTok)
 		f.units = append(f.units, &fixUnit{edits: []edit{{from: dv.Line - 1, to: dv.Line, lines: []string{line}}},
+			ovNetwork: key, ovNetLines: []string{strings.Repeat(" ", key.Column-1) + key.Value + ":", f.text(dv.Line - 1)},
 			msgs: []fixMsg{{dv.Line, "SW115", fmt.Sprintf("network %q: driver %s is now %s", key.Value, tok, newTok)}}})
 	}
 }
@@ -722,6 +766,9 @@ func (f *fixer) apply() ([]byte, []Change) {
 	}
 	needs := 0
 	var changes []Change
+	if k, _ := ownPair(f.d.Root, "version"); k != nil && f.ownsLine(k) {
+		f.versionLine = f.text(k.Line - 1)
+	}
 	accept := func(u *fixUnit) {
 		for _, e := range u.edits {
 			if overlaps(e) {
@@ -740,6 +787,7 @@ func (f *fixer) apply() ([]byte, []Change) {
 		tok, _, _ := f.scalarToken(v)
 		newTok := strings.Replace(tok, v.Value, fmt.Sprintf("3.%d", needs), 1)
 		line := f.splice(v, tok, newTok)
+		f.versionLine = line
 		u := &fixUnit{edits: []edit{{from: k.Line - 1, to: k.Line, lines: []string{line}}},
 			msgs: []fixMsg{{k.Line, "SW101", fmt.Sprintf("version: %s is now %s: deploy.resources.limits.pids needs 3.%d", tok, newTok, needs)}}}
 		accept(u)
@@ -789,4 +837,97 @@ func (f *fixer) apply() ([]byte, []Change) {
 	}
 	sort.SliceStable(changes, func(i, j int) bool { return changes[i].Line < changes[j].Line })
 	return []byte(out), changes
+}
+
+// devKeys are the service keys only docker compose reads, which --dev-override moves out of the
+// stack file, with the rule that reports them there.
+var plainName = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9._-]*$`)
+
+var devKeys = map[string]string{"build": "SW106", "container_name": "SW106", "profiles": "SW101", "develop": "SW101",
+	"cpu_shares": "SW104", "cpu_quota": "SW104", "cpuset": "SW104", "memswap_limit": "SW104"}
+
+// topLevelAtColumnOne reports whether the file's top-level keys start their lines, as the
+// override's are written.
+func (f *fixer) topLevelAtColumnOne() bool {
+	if f.d.Root.Style&yaml.FlowStyle != 0 {
+		return false
+	}
+	for i := 0; i+1 < len(f.d.Root.Content); i += 2 {
+		if k := f.d.Root.Content[i]; k.Column != 1 || k.Tag == "!!merge" || !f.ownsLine(k) {
+			return false
+		}
+	}
+	return true
+}
+
+// planDevKeys moves the keys only docker compose reads, each a block of whole lines with no anchor
+// or alias, out of the service and into the override.
+func (f *fixer) planDevKeys(s *Service, u *fixUnit) {
+	for i := 0; i+1 < len(s.Node.Content); i += 2 {
+		k, v := s.Node.Content[i], s.Node.Content[i+1]
+		rule, ok := devKeys[k.Value]
+		if !ok || !f.ownsLine(k) || k.Anchor != "" || hasAnchors(v, 0) {
+			continue
+		}
+		end := f.entryEnd(k.Line-1, v.Kind == yaml.SequenceNode)
+		u.edits = append(u.edits, edit{from: k.Line - 1, to: end + 1})
+		for l := k.Line - 1; l <= end; l++ {
+			u.ovLines = append(u.ovLines, f.text(l))
+		}
+		u.msgs = append(u.msgs, fixMsg{k.Line, rule, fmt.Sprintf("service %q: %s moved to the Compose override", s.Name, k.Value)})
+	}
+}
+
+func hasAnchors(n *yaml.Node, depth int) bool {
+	if n == nil || depth > 100 {
+		return n != nil
+	}
+	if n.Anchor != "" || n.Kind == yaml.AliasNode || n.Tag == "!!merge" {
+		return true
+	}
+	for _, c := range n.Content {
+		if hasAnchors(c, depth+1) {
+			return true
+		}
+	}
+	return false
+}
+
+// override is the Compose override file of the units made, or nil.
+func (f *fixer) override() []byte {
+	if !f.dev {
+		return nil
+	}
+	var top, services, networks []string
+	for _, u := range f.units {
+		if !u.accepted {
+			continue
+		}
+		top = append(top, u.ovTop...)
+		if u.ovService != nil && len(u.ovLines) > 0 {
+			name := u.ovService.Name
+			if !plainName.MatchString(name) {
+				name = strconv.Quote(name)
+			}
+			services = append(services, strings.Repeat(" ", u.ovService.Key.Column-1)+name+":")
+			services = append(services, u.ovLines...)
+		}
+		networks = append(networks, u.ovNetLines...)
+	}
+	if len(top)+len(services)+len(networks) == 0 {
+		return nil
+	}
+	lines := []string{"# Written by stackgen lint --fix: what docker stack deploy does not read, kept for docker compose.",
+		"# docker compose -f " + f.d.files[0] + " -f " + f.overrideName + " means what " + f.d.files[0] + " meant before the fix."}
+	if f.versionLine != "" {
+		lines = append(lines, f.versionLine)
+	}
+	lines = append(lines, top...)
+	if len(services) > 0 {
+		lines = append(append(lines, "services:"), services...)
+	}
+	if len(networks) > 0 {
+		lines = append(append(lines, "networks:"), networks...)
+	}
+	return []byte(strings.Join(lines, f.eol) + f.eol)
 }

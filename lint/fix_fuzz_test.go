@@ -64,7 +64,7 @@ func commentsOf(data []byte) []string {
 	return out
 }
 
-// FuzzFix: --fix never panics; what it writes loads again, keeps every comment, changes only the
+// FuzzFix: --fix (with and without --dev-override) never panics; what it writes loads again, keeps every comment, changes only the
 // lines of its edits, and is left as it is by a second --fix; and for a file docker/cli's own
 // loader accepts, the loader accepts the fixed file too and reads it the same, except in the keys
 // the fixes moved (meaningOfFixes). Seeded with the fix fixtures, every rule fixture and the
@@ -89,6 +89,25 @@ func FuzzFix(f *testing.F) {
 		res, err := Fix("stack.yml", data, noEnv, 1<<20)
 		if err != nil {
 			return // not loadable: nothing is fixed
+		}
+		// --dev-override: the fixed file loads and is fixed for good, the override is YAML, and
+		// every comment is in one or the other.
+		dev, err := FixWith("stack.yml", data, FixOptions{Env: noEnv, MaxSize: 1 << 20, DevOverride: "o.yml"})
+		if err != nil {
+			t.Fatalf("loads without --dev-override, not with it: %v", err)
+		}
+		if again, err := FixWith("stack.yml", dev.Data, FixOptions{Env: noEnv, MaxSize: 1 << 21, DevOverride: "o.yml"}); err != nil || !bytes.Equal(again.Data, dev.Data) || again.Override != nil {
+			t.Fatalf("with --dev-override, a second fix changes the file or writes an override (%v):\n%s\nthen:\n%s", err, dev.Data, again.Override)
+		}
+		if dev.Override != nil {
+			if _, err := yamlnode.ParseYAML(dev.Override); err != nil {
+				t.Fatalf("the override does not parse: %v\n%s", err, dev.Override)
+			}
+		}
+		for _, c := range commentsOf(data) {
+			if !strings.Contains(string(dev.Data)+string(dev.Override), c) {
+				t.Fatalf("with --dev-override, comment %q lost:\n%s\nfixed:\n%s\noverride:\n%s", c, data, dev.Data, dev.Override)
+			}
 		}
 		if bytes.Equal(res.Data, data) {
 			if len(res.Changes) > 0 {

@@ -7,6 +7,10 @@ import (
 	"reflect"
 	"sort"
 	"strings"
+
+	"go.yaml.in/yaml/v4"
+
+	"github.com/webvig/stackgen/yamlnode"
 )
 
 // meaningOfFixes rewrites docker's reading of the original file the way the fixes claim to keep
@@ -91,8 +95,15 @@ func diffKeys(prefix string, a, b any) []string {
 // report, and returns how many lines were removed and added. The diff is computed here, not taken
 // from the fixer.
 func changedLines(old, new []byte, changes []Change) (removed, added int, problems []string) {
-	a := strings.SplitAfter(string(old), "\n")
-	b := strings.SplitAfter(string(new), "\n")
+	// A file without a final line ending keeps none: the line before a splice at the end gains it.
+	lines := func(s string) []string {
+		if !strings.HasSuffix(s, "\n") {
+			s += "\n"
+		}
+		l := strings.SplitAfter(s, "\n")
+		return l[:len(l)-1]
+	}
+	a, b := lines(string(old)), lines(string(new))
 	inEdit := map[int]bool{}
 	wantAdded := 0
 	for _, c := range changes {
@@ -151,4 +162,25 @@ func countLeaves(v any) int {
 		n += countLeaves(c)
 	}
 	return n
+}
+
+// yamlnodePairs lists the pairs of a top-level mapping key.
+func yamlnodePairs(root *yaml.Node, key string) [][2]*yaml.Node {
+	_, m := yamlnode.Field(root, key)
+	return yamlnode.Pairs(m)
+}
+
+// buildContext is a service's build context as written ("" without one).
+func buildContext(kv [2]*yaml.Node) string {
+	b := yamlnode.Get(kv[1], "build")
+	if b == nil {
+		return ""
+	}
+	if b.Kind == yaml.ScalarNode {
+		return b.Value
+	}
+	if c := yamlnode.Get(b, "context"); c != nil {
+		return c.Value
+	}
+	return "."
 }

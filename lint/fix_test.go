@@ -111,3 +111,54 @@ func TestFixUnloadable(t *testing.T) {
 		}
 	}
 }
+
+// TestDevOverrideGolden: lint/testdata/devoverride/NAME.yml fixed with --dev-override is
+// NAME.golden, and its override NAME.override.golden (-update rewrites both). Fixing the result
+// again changes nothing and writes no override.
+func TestDevOverrideGolden(t *testing.T) {
+	files, err := filepath.Glob("testdata/devoverride/*.yml")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no dev-override fixtures: %v", err)
+	}
+	for _, file := range files {
+		t.Run(filepath.Base(file), func(t *testing.T) {
+			data, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := FixWith(file, data, FixOptions{Env: noEnv, DevOverride: "compose.override.yml"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			base := strings.TrimSuffix(file, ".yml")
+			for _, g := range []struct {
+				path string
+				got  []byte
+			}{{base + ".golden", res.Data}, {base + ".override.golden", res.Override}} {
+				if updating() {
+					if err := os.WriteFile(g.path, g.got, 0o644); err != nil {
+						t.Fatal(err)
+					}
+				}
+				want, err := os.ReadFile(g.path)
+				if err != nil {
+					t.Fatalf("%v (go test -run TestDevOverrideGolden -update writes it)", err)
+				}
+				if !bytes.Equal(g.got, want) {
+					t.Errorf("differs from %s:\n%s", g.path, g.got)
+				}
+			}
+			again, err := FixWith(file, res.Data, FixOptions{Env: noEnv, DevOverride: "compose.override.yml"})
+			if err != nil || !bytes.Equal(again.Data, res.Data) || again.Override != nil {
+				t.Errorf("a second fix changes the file or writes an override: %v\n%s", err, again.Override)
+			}
+			// Every comment of the original is in the fixed file or in the override.
+			both := string(res.Data) + string(res.Override)
+			for _, c := range commentsOf(data) {
+				if !strings.Contains(both, c) {
+					t.Errorf("comment %q lost", c)
+				}
+			}
+		})
+	}
+}

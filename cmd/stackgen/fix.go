@@ -32,7 +32,7 @@ func lintFix(e *env, c lintConfig, in *inputs, opts lint.Options) error {
 		if f.Name == "<stdin>" || c.diff {
 			findingsOut = e.stderr
 		}
-		res, err := lint.Fix(f.Name, f.Data, opts.Env, opts.MaxSize)
+		res, err := lint.FixWith(f.Name, f.Data, lint.FixOptions{Env: opts.Env, MaxSize: opts.MaxSize, DevOverride: c.devOverride})
 		if err != nil {
 			results = append(results, f) // Check reports why it cannot be loaded
 			continue
@@ -52,7 +52,7 @@ func lintFix(e *env, c lintConfig, in *inputs, opts lint.Options) error {
 				stdout.Write(diff.Diff(f.Name+".orig", f.Data, f.Name, res.Data))
 			}
 		case changed:
-			if err := in.writeFixed(f.Name, res.Data); err != nil {
+			if err := in.writeFixed(f.Name, res.Data, c.devOverride, res.Override); err != nil {
 				errs = append(errs, err)
 				results = append(results, f)
 				continue
@@ -87,7 +87,7 @@ func lintFix(e *env, c lintConfig, in *inputs, opts lint.Options) error {
 // nobody may write, or in a directory nobody may write, is refused (even for root, who could); a
 // file that resolves outside the work tree is never rewritten, as lint never prints its content.
 // A symbolic link inside the tree is kept: its target is rewritten.
-func (in *inputs) writeFixed(name string, data []byte) error {
+func (in *inputs) writeFixed(name string, data []byte, overrideName string, override []byte) error {
 	real, err := filepath.EvalSymlinks(name)
 	if err != nil {
 		return failf("%s: %w", name, err)
@@ -106,7 +106,20 @@ func (in *inputs) writeFixed(name string, data []byte) error {
 	if dir.Mode().Perm()&0o222 == 0 {
 		return failf("%s: its directory %s is read-only; not fixed", name, filepath.Dir(real))
 	}
+	if override != nil {
+		// Written first, and never over an existing file: the stack file is rewritten only once
+		// what it loses is kept.
+		if _, err := os.Lstat(overrideName); err == nil {
+			return failf("%s: the override %s exists; not fixed", name, overrideName).Hint("remove it, or name another with --dev-override")
+		}
+		if err := writeFileAtomic(overrideName, override, 0o644); err != nil {
+			return failf("%s: %s; not fixed", overrideName, err)
+		}
+	}
 	if err := writeFileAtomic(real, data, st.Mode().Perm()); err != nil {
+		if override != nil {
+			os.Remove(overrideName)
+		}
 		var pe *os.PathError
 		if errors.As(err, &pe) {
 			err = pe.Err

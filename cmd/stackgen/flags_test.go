@@ -129,6 +129,11 @@ func TestParseLintFix(t *testing.T) {
 		{"both", []string{"--fix", "--diff", "-"}, true, true, ""},
 		{"with merge", []string{"--fix", "--merge", "a.yml", "b.yml"}, false, false, "lint: --fix and --merge cannot go together"},
 		{"no file", []string{"--fix"}, false, false, "lint: no FILE, DIR or - given"},
+		{"dev override", []string{"--fix", "--dev-override", "o.yml", "a.yml"}, true, false, ""},
+		{"dev override without fix", []string{"--dev-override", "o.yml", "a.yml"}, false, false, "--dev-override needs --fix"},
+		{"dev override with diff", []string{"--diff", "--dev-override", "o.yml", "a.yml"}, false, false, "--dev-override needs --fix"},
+		{"dev override on stdin", []string{"--fix", "--dev-override", "o.yml", "-"}, false, false, "--dev-override needs --fix"},
+		{"dev override, two files", []string{"--fix", "--dev-override", "o.yml", "a.yml", "b.yml"}, false, false, "--dev-override needs --fix"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c, err := parseLint(tc.args)

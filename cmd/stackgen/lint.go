@@ -32,6 +32,7 @@ type lintConfig struct {
 	listRules       bool
 	explain         string
 	fix, diff       bool
+	devOverride     string
 }
 
 // parseLint is the pure flag parser of `stackgen lint`.
@@ -53,6 +54,7 @@ func parseLint(args []string) (lintConfig, error) {
 	fs.StringVar(&c.explain, "explain", "", "")
 	fs.BoolVar(&c.fix, "fix", false, "")
 	fs.BoolVar(&c.diff, "diff", false, "")
+	fs.StringVar(&c.devOverride, "dev-override", "", "")
 	if err := fs.Parse(args); err != nil {
 		return c, parseError("lint", err)
 	}
@@ -80,6 +82,9 @@ func parseLint(args []string) (lintConfig, error) {
 	}
 	if c.diff {
 		c.fix = true // --diff shows what --fix would write
+	}
+	if c.devOverride != "" && (!c.fix || c.diff || len(c.paths) != 1 || c.paths[0] == "-") {
+		return c, failf("lint: --dev-override needs --fix and one FILE (not --diff, not -)")
 	}
 	if c.fix && c.merge {
 		return c, failf("lint: --fix and --merge cannot go together: each file is fixed on its own")
