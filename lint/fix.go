@@ -103,7 +103,6 @@ type fixUnit struct {
 	ovService  *Service
 	ovLines    []string
 	ovTop      []string
-	ovNetwork  *yaml.Node
 	ovNetLines []string
 }
 
@@ -741,8 +740,8 @@ func (f *fixer) planNetworks() {
 		newTok := strings.Replace(tok, "bridge", "overlay", 1)
 		line := f.splice(dv, tok, newTok)
 		f.units = append(f.units, &fixUnit{edits: []edit{{from: dv.Line - 1, to: dv.Line, lines: []string{line}}},
-			ovNetwork: key, ovNetLines: []string{strings.Repeat(" ", key.Column-1) + key.Value + ":", f.text(dv.Line - 1)},
-			msgs: []fixMsg{{dv.Line, "SW115", fmt.Sprintf("network %q: driver %s is now %s", key.Value, tok, newTok)}}})
+			ovNetLines: []string{strings.Repeat(" ", key.Column-1) + key.Value + ":", f.text(dv.Line - 1)},
+			msgs:       []fixMsg{{dv.Line, "SW115", fmt.Sprintf("network %q: driver %s is now %s", key.Value, tok, newTok)}}})
 	}
 }
 
