@@ -45,12 +45,12 @@ func lintFix(e *env, c lintConfig, in *inputs, opts lint.Options) error {
 			continue
 		}
 		switch {
-		case f.Name == "<stdin>":
-			stdout.Write(res.Data)
 		case c.diff:
 			if changed {
 				stdout.Write(diff.Diff(f.Name+".orig", f.Data, f.Name, res.Data))
 			}
+		case f.Name == "<stdin>":
+			stdout.Write(res.Data)
 		case changed:
 			if err := in.writeFixed(f.Name, res.Data, c.devOverride, res.Override); err != nil {
 				errs = append(errs, err)
