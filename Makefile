@@ -21,7 +21,7 @@ test: deps
 # make fuzz FUZZTIME=5m). A crash is saved under the package's testdata/fuzz/ and stays as a
 # regression case; commit it with the fix.
 FUZZTIME ?= 60s
-FUZZ_TARGETS = ./lint:FuzzLint ./lint:FuzzPolicy ./lint:FuzzIgnores ./lint:FuzzRedisArgs ./lint:FuzzDockerParity ./lint:FuzzWrite ./lint:FuzzImageReference ./lint:FuzzDockerMerge \
+FUZZ_TARGETS = ./lint:FuzzLint ./lint:FuzzPolicy ./lint:FuzzIgnores ./lint:FuzzRedisArgs ./lint:FuzzDockerParity ./lint:FuzzWrite ./lint:FuzzImageReference ./lint:FuzzDockerMerge ./lint:FuzzFix \
 	./generator:FuzzSpec ./memsize:FuzzSizes ./vault:FuzzUnseal ./vault:FuzzSealedTampered
 # A failing input is saved under testdata/fuzz/ and fails the plain test run that follows. A fuzzing
 # run that fails without leaving such an input (the engine's own trouble, seen once on a busy machine)
@@ -45,10 +45,10 @@ fuzz:
 deps:
 	@command -v redis-server >/dev/null && command -v redis-cli >/dev/null && command -v busybox >/dev/null && command -v ip >/dev/null && \
 	command -v ansible-playbook >/dev/null && command -v pre-commit >/dev/null && command -v dash >/dev/null && command -v strace >/dev/null && \
-	command -v docker-registry >/dev/null || { \
-		echo "make: installing redis-server, busybox-static, iproute2, strace, dash, ansible-core, pre-commit and docker-registry (the runtime, Swarm and integration tests use them)"; \
+	command -v docker-registry >/dev/null && command -v docker-compose >/dev/null || { \
+		echo "make: installing redis-server, busybox-static, iproute2, strace, dash, ansible-core, pre-commit, docker-registry and docker-compose (the runtime, Swarm and integration tests use them; docker-compose judges lint --fix --dev-override)"; \
 		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq redis-server busybox-static iproute2 strace dash ansible-core pre-commit docker-registry >/dev/null; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq redis-server busybox-static iproute2 strace dash ansible-core pre-commit docker-registry docker-compose >/dev/null; \
 	}
 	@# Debian starts redis-server and docker-registry services on install where an init system runs;
 	@# the tests run their own on free loopback ports.

@@ -47,7 +47,7 @@ var Rules = []*Rule{
 			"restart: \"no\" becomes no restart policy at all, so Swarm's defaults apply (swarmkit " +
 			"api/defaults/service.go): condition any, a 5 s delay, no attempt limit, no window: the task is " +
 			"restarted whenever it exits, even with status 0, the opposite of what the file says. Say it in " +
-			"deploy.restart_policy.condition: none.",
+			"deploy.restart_policy.condition: none; stackgen lint --fix writes it so.",
 		Bad:   "    restart: \"no\"\n",
 		Good:  "    deploy:\n      restart_policy:\n        condition: none\n",
 		Check: checkRestartPolicy,
@@ -302,7 +302,11 @@ var Rules = []*Rule{
 			"string (1, true, null, a date), anywhere in the file, x- extensions included, fails before the " +
 			"schema is applied: at the top level with \"top-level object must be a mapping\" (cli/compose/loader/" +
 			"loader.go ParseYAML), below it with \"json: unsupported type: map[interface {}]interface {}\" " +
-			"(cli/compose/schema/schema.go Validate hands the file to gojsonschema as JSON). Quote it: \"6379\":.",
+			"(cli/compose/schema/schema.go Validate hands the file to gojsonschema as JSON). Quote it: \"6379\":. " +
+			"stackgen lint --fix removes a top-level name: (the stack's name is docker stack deploy's argument) and " +
+			"moves mem_reservation, cpus, pids_limit and scale to deploy.resources.reservations.memory, " +
+			"limits.cpus, limits.pids (raising a 3.x version below 3.9 to 3.9) and deploy.replicas, which " +
+			"convertResources and convertDeployMode (cli/compose/convert/service.go) read.",
 		Bad:   "name: wheel_analyzer\nservices:\n",
 		Good:  "version: \"3.8\"\nservices:\n",
 		Check: checkUnknownKeys,
@@ -332,7 +336,9 @@ var Rules = []*Rule{
 			"\"mem_limit: Set resource limits using deploy.resources\" (cli/command/stack/loader/loader.go " +
 			"LoadComposefile); docker stack config prints only \"Configuration contains forbidden properties\" " +
 			"(loader.go ForbiddenPropertiesError). Set limits and reservations under deploy.resources, declare a " +
-			"volume's driver under the top-level volumes:, and flatten extends by hand.",
+			"volume's driver under the top-level volumes:, and flatten extends by hand. stackgen lint --fix moves " +
+			"mem_limit to deploy.resources.limits.memory, which convertResources (cli/compose/convert/service.go) " +
+			"reads; the other keys have no Swarm equivalent and stay.",
 		Bad:   "    mem_limit: 512m\n",
 		Good:  "    deploy:\n      resources:\n        limits:\n          memory: 512M\n",
 		Check: checkForbidden,
@@ -348,7 +354,10 @@ var Rules = []*Rule{
 			"refuses what it cannot convert (cli/compose/loader/loader.go, volume.go): a volume spec with an " +
 			"empty section (:/media/ after an unset variable) or too many colons, a bind mount without a " +
 			"source, a memory size go-units cannot parse, external volumes with driver, driver_opts or labels, " +
-			"external.name together with name, a secret with both driver and file.",
+			"external.name together with name, a secret with both driver and file. stackgen lint --fix writes a " +
+			"quoted published or target port as an integer, a boolean label or environment value as the string " +
+			"\"true\" or \"false\" docker compose passes on, and a long-form depends_on as the list (its " +
+			"conditions are lost, and said so: Swarm starts services in no order).",
 		Bad:   "          cpus: 0.5\n          memory: 512\n",
 		Good:  "          cpus: \"0.50\"\n          memory: 512M\n",
 		Check: checkTypes,
@@ -365,7 +374,9 @@ var Rules = []*Rule{
 			"warning but is not ignored: without deploy.restart_policy convertRestartPolicy turns it into one " +
 			"(GN403, SW113; a value it cannot convert fails the deploy, SW117); with one, it is ignored. A key that the file's version does not have yet " +
 			"(cgroupns_mode before 3.9, oom_score_adj before 3.13) is refused by the schema (SW101), not ignored. " +
-			"A host IP on a port is dropped. The file does not do what it says.",
+			"A host IP on a port is dropped. The file does not do what it says. stackgen lint --fix writes " +
+			"restart: as the deploy.restart_policy convertRestartPolicy makes of it (\"no\" as condition none, " +
+			"which is what it says); it never drops a host IP, which would widen what the file exposes.",
 		Bad:   "    depends_on: [db]\n    tmpfs: /run\n",
 		Good:  "    # no depends_on: the entrypoint waits for db itself\n    volumes:\n      - type: tmpfs\n        target: /run\n",
 		Check: checkIgnored,
@@ -488,7 +499,8 @@ var Rules = []*Rule{
 			"scoped to the swarm can be used, such as those created with the overlay driver.\" (docker/docker " +
 			"daemon/cluster/networks.go populateNetworkID). The deploy fails and the network stays behind. " +
 			"Judged after interpolation, so driver: ${NET_DRIVER:-bridge} counts; a network no service names " +
-			"is never created and not reported. Leave driver out, or write overlay.",
+			"is never created and not reported. Leave driver out, or write overlay; stackgen lint --fix writes " +
+			"overlay for bridge (in a ${VAR:-bridge} default too), unless driver_opts (the bridge driver's) are set.",
 		Bad:   "networks:\n  app_main:\n    driver: bridge\n",
 		Good:  "networks:\n  app_main:\n    driver: overlay\n",
 		Check: checkLocalNetworks,

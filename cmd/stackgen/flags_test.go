@@ -115,3 +115,37 @@ func TestParseSecretAndDeploy(t *testing.T) {
 		}
 	}
 }
+
+func TestParseLintFix(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		args      []string
+		fix, diff bool
+		err       string
+	}{
+		{"plain lint", []string{"a.yml"}, false, false, ""},
+		{"fix", []string{"--fix", "a.yml"}, true, false, ""},
+		{"diff implies fix", []string{"--diff", "a.yml"}, true, true, ""},
+		{"both", []string{"--fix", "--diff", "-"}, true, true, ""},
+		{"with merge", []string{"--fix", "--merge", "a.yml", "b.yml"}, false, false, "lint: --fix and --merge cannot go together"},
+		{"no file", []string{"--fix"}, false, false, "lint: no FILE, DIR or - given"},
+		{"dev override", []string{"--fix", "--dev-override", "o.yml", "a.yml"}, true, false, ""},
+		{"dev override without fix", []string{"--dev-override", "o.yml", "a.yml"}, false, false, "--dev-override needs --fix"},
+		{"dev override with diff", []string{"--diff", "--dev-override", "o.yml", "a.yml"}, false, false, "--dev-override needs --fix"},
+		{"dev override on stdin", []string{"--fix", "--dev-override", "o.yml", "-"}, false, false, "--dev-override needs --fix"},
+		{"dev override, two files", []string{"--fix", "--dev-override", "o.yml", "a.yml", "b.yml"}, false, false, "--dev-override needs --fix"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := parseLint(tc.args)
+			if tc.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.err) {
+					t.Fatalf("error %v, want %q", err, tc.err)
+				}
+				return
+			}
+			if err != nil || c.fix != tc.fix || c.diff != tc.diff {
+				t.Fatalf("fix %v diff %v err %v, want fix %v diff %v", c.fix, c.diff, err, tc.fix, tc.diff)
+			}
+		})
+	}
+}

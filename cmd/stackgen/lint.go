@@ -31,6 +31,8 @@ type lintConfig struct {
 	maxSize         int
 	listRules       bool
 	explain         string
+	fix, diff       bool
+	devOverride     string
 }
 
 // parseLint is the pure flag parser of `stackgen lint`.
@@ -50,6 +52,9 @@ func parseLint(args []string) (lintConfig, error) {
 	fs.IntVar(&c.maxSize, "max-size", lint.MaxFileSize, "")
 	fs.BoolVar(&c.listRules, "list-rules", false, "")
 	fs.StringVar(&c.explain, "explain", "", "")
+	fs.BoolVar(&c.fix, "fix", false, "")
+	fs.BoolVar(&c.diff, "diff", false, "")
+	fs.StringVar(&c.devOverride, "dev-override", "", "")
 	if err := fs.Parse(args); err != nil {
 		return c, parseError("lint", err)
 	}
@@ -74,6 +79,15 @@ func parseLint(args []string) (lintConfig, error) {
 	}
 	if err := lint.DefaultPolicy().Select(c.enable, c.disable); err != nil {
 		return c, failf("lint: %w", err)
+	}
+	if c.diff {
+		c.fix = true // --diff shows what --fix would write
+	}
+	if c.devOverride != "" && (!c.fix || c.diff || len(c.paths) != 1 || c.paths[0] == "-") {
+		return c, failf("lint: --dev-override needs --fix and one FILE (not --diff, not -)")
+	}
+	if c.fix && c.merge {
+		return c, failf("lint: --fix and --merge cannot go together: each file is fixed on its own")
 	}
 	if c.merge && len(c.paths) < 2 {
 		return c, failf("lint: --merge needs at least two files")
@@ -113,16 +127,27 @@ func cmdLint(e *env, args []string) error {
 		}
 	}
 	in := &inputs{e: e, c: c, pols: pols, tree: workTree(), outside: map[string]bool{}}
-	result, inputErrs, err := lint.Check(in.files(), lint.Options{Policy: pols.forFile, Env: envLookup,
-		MaxSize: c.maxSize, Merge: c.merge, NoInlineIgnores: c.noInlineIgnores, FileExists: in.envFileExists})
+	opts := lint.Options{Policy: pols.forFile, Env: envLookup,
+		MaxSize: c.maxSize, Merge: c.merge, NoInlineIgnores: c.noInlineIgnores, FileExists: in.envFileExists}
+	if c.fix {
+		return lintFix(e, c, in, opts)
+	}
+	result, inputErrs, err := lint.Check(in.files(), opts)
 	if err == nil {
 		err = in.err
 	}
 	if err != nil {
 		return err
 	}
+	return in.report(e.stdout, result, inputErrs)
+}
+
+// report writes the findings to out and returns the run's outcome: the input errors (exit 2), or
+// exit 1 for findings at or above --fail-on.
+func (in *inputs) report(out io.Writer, result *lint.Result, inputErrs []error) error {
+	c := in.c
 	in.withhold(result, inputErrs)
-	w := bufio.NewWriter(e.stdout)
+	w := bufio.NewWriter(out)
 	if err := lint.Write(w, c.format, result, version()); err != nil {
 		return failf("lint: %w", err)
 	}

@@ -1,0 +1,186 @@
+package lint
+
+// Shared by TestFixCorpus (fix_corpus_test.go, left out of mutation runs), TestFixGolden and FuzzFix.
+
+import (
+	"fmt"
+	"reflect"
+	"sort"
+	"strings"
+
+	"go.yaml.in/yaml/v4"
+
+	"github.com/webvig/stackgen/yamlnode"
+)
+
+// meaningOfFixes rewrites docker's reading of the original file the way the fixes claim to keep
+// its meaning: restart: becomes the restart_policy convertRestartPolicy makes of it (cli/compose/
+// convert/service.go; "no" as condition none, which is what the author meant), a bridge network
+// that is now overlay is overlay, and the version is the fixed file's. What is left must equal
+// docker's reading of the fixed file, key by key. It returns how many keys it rewrote.
+func meaningOfFixes(before, after map[string]any) int {
+	n := 0
+	if v, ok := after["version"]; ok && before["version"] != v {
+		before["version"] = v
+		n++
+	}
+	bs, _ := before["services"].(map[string]any)
+	as, _ := after["services"].(map[string]any)
+	for name, b := range bs {
+		bsvc, _ := b.(map[string]any)
+		asvc, _ := as[name].(map[string]any)
+		r, had := bsvc["restart"].(string)
+		if _, still := asvc["restart"]; !had || still {
+			continue
+		}
+		delete(bsvc, "restart")
+		cond, attempts, err := swarmRestart(r)
+		if err != nil {
+			continue
+		}
+		if cond == "" {
+			cond = "none"
+		}
+		deploy, _ := bsvc["deploy"].(map[string]any)
+		if deploy == nil {
+			deploy = map[string]any{}
+			bsvc["deploy"] = deploy
+		}
+		policy := map[string]any{"condition": cond}
+		if attempts > 0 {
+			policy["max_attempts"] = attempts
+		}
+		deploy["restart_policy"] = policy
+		n++
+	}
+	bn, _ := before["networks"].(map[string]any)
+	an, _ := after["networks"].(map[string]any)
+	for name, b := range bn {
+		bnet, _ := b.(map[string]any)
+		anet, _ := an[name].(map[string]any)
+		if bnet != nil && anet != nil && bnet["driver"] == "bridge" && anet["driver"] == "overlay" {
+			bnet["driver"] = "overlay"
+			n++
+		}
+	}
+	return n
+}
+
+// diffKeys lists the dotted paths where a and b differ.
+func diffKeys(prefix string, a, b any) []string {
+	am, aok := a.(map[string]any)
+	bm, bok := b.(map[string]any)
+	if !aok || !bok {
+		if reflect.DeepEqual(a, b) {
+			return nil
+		}
+		return []string{prefix}
+	}
+	keys := map[string]bool{}
+	for k := range am {
+		keys[k] = true
+	}
+	for k := range bm {
+		keys[k] = true
+	}
+	var out []string
+	for k := range keys {
+		out = append(out, diffKeys(strings.TrimPrefix(prefix+"."+k, "."), am[k], bm[k])...)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// changedLines checks that every line the fix removed or wrote is one of the edits its changes
+// report, and returns how many lines were removed and added. The diff is computed here, not taken
+// from the fixer.
+func changedLines(old, new []byte, changes []Change) (removed, added int, problems []string) {
+	// A file without a final line ending keeps none: the line before a splice at the end gains it.
+	lines := func(s string) []string {
+		if !strings.HasSuffix(s, "\n") {
+			s += "\n"
+		}
+		l := strings.SplitAfter(s, "\n")
+		return l[:len(l)-1]
+	}
+	a, b := lines(string(old)), lines(string(new))
+	inEdit := map[int]bool{}
+	wantAdded := 0
+	for _, c := range changes {
+		for _, e := range c.Edits {
+			for l := e.From; l <= e.To; l++ {
+				inEdit[l] = true
+			}
+			wantAdded += e.Added
+		}
+	}
+	// A longest common subsequence of the lines: what it leaves out of a was removed, of b added.
+	n, m := len(a), len(b)
+	lcs := make([][]int32, n+1)
+	for i := range lcs {
+		lcs[i] = make([]int32, m+1)
+	}
+	for i := n - 1; i >= 0; i-- {
+		for j := m - 1; j >= 0; j-- {
+			if a[i] == b[j] {
+				lcs[i][j] = lcs[i+1][j+1] + 1
+			} else {
+				lcs[i][j] = max(lcs[i+1][j], lcs[i][j+1])
+			}
+		}
+	}
+	i, j := 0, 0
+	for i < n || j < m {
+		switch {
+		case i < n && j < m && a[i] == b[j]:
+			i++
+			j++
+		case j < m && (i == n || lcs[i][j+1] >= lcs[i+1][j]):
+			added++
+			j++
+		default:
+			removed++
+			if !inEdit[i+1] {
+				problems = append(problems, fmt.Sprintf("line %d %q changed, but no fix says it edits it", i+1, strings.TrimSpace(a[i])))
+			}
+			i++
+		}
+	}
+	if added > wantAdded {
+		problems = append(problems, fmt.Sprintf("%d lines added, the fixes say %d", added, wantAdded))
+	}
+	return removed, added, problems
+}
+
+func countLeaves(v any) int {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return 1
+	}
+	n := 0
+	for _, c := range m {
+		n += countLeaves(c)
+	}
+	return n
+}
+
+// yamlnodePairs lists the pairs of a top-level mapping key.
+func yamlnodePairs(root *yaml.Node, key string) [][2]*yaml.Node {
+	_, m := yamlnode.Field(root, key)
+	return yamlnode.Pairs(m)
+}
+
+// buildContext is a service's build context as written ("" without one).
+func buildContext(kv [2]*yaml.Node) string {
+	b := yamlnode.Get(kv[1], "build")
+	if b == nil {
+		return ""
+	}
+	if b.Kind == yaml.ScalarNode {
+		return b.Value
+	}
+	if c := yamlnode.Get(b, "context"); c != nil {
+		return c.Value
+	}
+	return "."
+}
