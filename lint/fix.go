@@ -831,6 +831,9 @@ func (f *fixer) apply() ([]byte, []Change) {
 		b.WriteString(f.lines[next])
 	}
 	out := b.String()
+	if c := f.addVersion(&out); c != nil {
+		changes = append(changes, *c)
+	}
 	if f.noEOL {
 		out = strings.TrimSuffix(out, f.eol)
 	}
@@ -929,4 +932,56 @@ func (f *fixer) override() []byte {
 		lines = append(append(lines, "networks:"), networks...)
 	}
 	return []byte(strings.Join(lines, f.eol) + f.eol)
+}
+
+const bom = "\ufeff"
+
+// addVersion writes version: "3.N" as the first key of a file that has none (SW103): a Docker CLI
+// before 23 reads a missing version as 1.0 and refuses the file. N is the lowest 3.x version whose
+// schema has every key of the fixed file (lowestMinor), so the other fixes come first: pids,
+// written from pids_limit, needs 3.9. The line goes just before the first key, after any leading
+// comments, directives and BOM, indented as that key.
+func (f *fixer) addVersion(out *string) *Change {
+	if k, _ := yamlnode.Field(f.d.Root, "version"); k != nil || len(f.d.files) != 1 || f.d.Root.Style&yaml.FlowStyle != 0 || f.d.Root.Anchor != "" {
+		return nil
+	}
+	d, err := load(f.d.files[0], []byte(*out), f.d.env, len(*out)+1)
+	if err != nil || len(d.Root.Content) == 0 || d.Root.Style&yaml.FlowStyle != 0 {
+		return nil
+	}
+	first := d.Root.Content[0]
+	orig, _ := ownPair(f.d.Root, first.Value)
+	if orig == nil || first.Tag == "!!merge" || first.Column < 1 {
+		return nil
+	}
+	lines := strings.SplitAfter(*out, "\n")
+	i := first.Line - 1
+	if i >= len(lines) {
+		return nil
+	}
+	t := strings.TrimRight(lines[i], "\r\n")
+	mark := ""
+	if i == 0 && strings.HasPrefix(t, bom) {
+		mark, t = bom, t[len(bom):]
+	}
+	if ind := indentOf(t); ind != first.Column-1 || ind >= len(t) {
+		return nil // not the first thing on its line
+	}
+	minor, why := lowestMinor(d)
+	line := fmt.Sprintf("%sversion: \"3.%d\"", strings.Repeat(" ", first.Column-1), minor)
+	f.versionLine = line
+	e := Edit{From: orig.Line, To: orig.Line - 1, Added: 1}
+	if mark != "" {
+		// The BOM stays the file's first character: the first line is rewritten.
+		lines[0] = lines[0][len(bom):]
+		line = mark + line
+		e = Edit{From: orig.Line, To: orig.Line, Added: 2}
+	}
+	lines = append(lines[:i], append([]string{line + f.eol}, lines[i:]...)...)
+	*out = strings.Join(lines, "")
+	msg := fmt.Sprintf("version: \"3.%d\" added: a Docker CLI before 23 reads a file without one as version 1.0 and refuses it", minor)
+	if why != "" {
+		msg += fmt.Sprintf("; %s needs 3.%d", why, minor)
+	}
+	return &Change{Line: orig.Line, Rule: "SW103", Msg: msg, Edits: []Edit{e}}
 }

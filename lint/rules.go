@@ -322,9 +322,20 @@ var Rules = []*Rule{
 	},
 	{
 		ID: "SW103", Title: "no version", Severity: Info,
-		Doc:   "Docker CLIs since 23 accept a file without version:, older ones do not. A quoted version keeps both working.",
+		Doc: "A Docker CLI before 23 reads a file without version: as version 1.0, for which it has no " +
+			"schema, and refuses it: \"unsupported Compose file version: 1.0\" (cli/compose/schema/schema.go " +
+			"defaultVersion \"1.0\" up to v20.10). CLI 23 reads it as 3.10, and later ones as their newest " +
+			"schema (3.13 since 27). Each CLI reads the versions whose schema it embeds " +
+			"(cli/compose/schema/data/config_schema_v3.N.json): up to 3.8 from 19.03, 3.9 from 20.10, 3.10 " +
+			"from 23, 3.11 from 24, 3.12 from 25, 3.13 from 27. A quoted version keeps old and new CLIs " +
+			"working. SW103 names the lowest version whose schema has every key and form the file uses " +
+			"(pids 3.9, start_interval 3.12, x- keys at the top 3.4, the long ports syntax 3.2, ...), so the " +
+			"file works on as many CLIs as it can; a file that needs 3.10 or later only deploys with CLI 23 " +
+			"or later, version or not. A key no 3.x schema has (pids_limit) does not count. stackgen lint " +
+			"--fix adds the version, quoted, as the first key (after leading comments and a BOM), computed " +
+			"after its other fixes: pids written from pids_limit needs 3.9.",
 		Bad:   "services:\n",
-		Good:  "version: \"3.8\"\nservices:\n",
+		Good:  "version: \"3.0\"\nservices:\n",
 		Check: checkVersionMissing,
 	},
 	{
