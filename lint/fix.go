@@ -49,7 +49,7 @@ type FixOptions struct {
 	MaxSize int // bytes; MaxFileSize when 0
 	// DevOverride moves the keys only docker compose reads (build, container_name, profiles, develop,
 	// cpu_shares, cpu_quota, cpuset, memswap_limit) into FixResult.Override, which also keeps the
-	// original of each key a fix changed that compose reads otherwise (restart, a long depends_on, a
+	// original of each key a fix changed that compose reads otherwise (restart, a long depends_on, links, a
 	// top-level name, a bridge driver): docker compose -f FILE -f OVERRIDE then means what FILE meant.
 	// The override's path, named in its header; "" writes none.
 	DevOverride string
@@ -104,6 +104,14 @@ type fixUnit struct {
 	ovLines    []string
 	ovTop      []string
 	ovNetLines []string
+	// ovMore is what the override keeps of other services than ovService (a links: block).
+	ovMore []ovBlock
+}
+
+// ovBlock is lines of a service that the override keeps.
+type ovBlock struct {
+	s     *Service
+	lines []string
 }
 
 type fixMsg struct {
@@ -335,6 +343,7 @@ func (f *fixer) plan() {
 	for _, s := range f.d.Services {
 		f.planService(s)
 	}
+	f.planLinks()
 	f.planTopName()
 	f.planNetworks()
 }
@@ -745,19 +754,25 @@ func (f *fixer) planNetworks() {
 	}
 }
 
+// editsOverlap reports whether two edits touch the same lines, or insert at the same point or
+// inside each other's lines.
+func editsOverlap(e, o edit) bool {
+	if e.from == e.to && o.from == o.to && e.from == o.from {
+		return true
+	}
+	if e.from < o.to && o.from < e.to {
+		return true
+	}
+	return e.from == e.to && o.from < e.from && e.from < o.to || o.from == o.to && e.from < o.from && o.from < e.to
+}
+
 // apply makes the units whose edits do not overlap those of an earlier one, raises the version
 // when a key written needs it, and returns the new text and the changes.
 func (f *fixer) apply() ([]byte, []Change) {
 	var done []edit
 	overlaps := func(e edit) bool {
 		for _, o := range done {
-			if e.from == e.to && o.from == o.to && e.from == o.from {
-				return true
-			}
-			if e.from < o.to && o.from < e.to {
-				return true
-			}
-			if e.from == e.to && o.from < e.from && e.from < o.to || o.from == o.to && e.from < o.from && o.from < e.to {
+			if editsOverlap(e, o) {
 				return true
 			}
 		}
@@ -901,20 +916,31 @@ func (f *fixer) override() []byte {
 		return nil
 	}
 	var top, services, networks []string
+	// Each service once, in the file's order, with the lines of every unit that keeps some.
+	kept := map[*Service][]string{}
 	for _, u := range f.units {
 		if !u.accepted {
 			continue
 		}
 		top = append(top, u.ovTop...)
-		if u.ovService != nil && len(u.ovLines) > 0 {
-			name := u.ovService.Name
-			if !plainName.MatchString(name) {
-				name = strconv.Quote(name)
-			}
-			services = append(services, strings.Repeat(" ", u.ovService.Key.Column-1)+name+":")
-			services = append(services, u.ovLines...)
+		if u.ovService != nil {
+			kept[u.ovService] = append(kept[u.ovService], u.ovLines...)
+		}
+		for _, b := range u.ovMore {
+			kept[b.s] = append(kept[b.s], b.lines...)
 		}
 		networks = append(networks, u.ovNetLines...)
+	}
+	for _, s := range f.d.Services {
+		if len(kept[s]) == 0 {
+			continue
+		}
+		name := s.Name
+		if !plainName.MatchString(name) {
+			name = strconv.Quote(name)
+		}
+		services = append(services, strings.Repeat(" ", s.Key.Column-1)+name+":")
+		services = append(services, kept[s]...)
 	}
 	if len(top)+len(services)+len(networks) == 0 {
 		return nil

@@ -387,7 +387,17 @@ var Rules = []*Rule{
 			"(cgroupns_mode before 3.9, oom_score_adj before 3.13) is refused by the schema (SW101), not ignored. " +
 			"A host IP on a port is dropped. The file does not do what it says. stackgen lint --fix writes " +
 			"restart: as the deploy.restart_policy convertRestartPolicy makes of it (\"no\" as condition none, " +
-			"which is what it says); it never drops a host IP, which would widen what the file exposes.",
+			"which is what it says); it never drops a host IP, which would widen what the file exposes. " +
+			"A link with an alias (web's links: [db:database]) lets web reach db as database under docker " +
+			"compose; Swarm's equivalent is a network alias of db on a network both are on, which " +
+			"convertServiceNetworks (cli/compose/convert/service.go) passes to the service's network attachment. " +
+			"--fix writes it where that is plain: neither service has networks: (db gets networks: {default: " +
+			"{aliases: [database]}}, which keeps it on default alone), or db's networks: is a block mapping with " +
+			"a network web is on (the alias goes under the first such entry). It then removes the link, and a " +
+			"link without an alias too (db resolves by its service name on any network the two share), and " +
+			"notes that the alias is seen by every service on that network, not only by web. List-form " +
+			"networks on db, no shared network, flow style, anchors, a service not in the file and an alias " +
+			"given to two services are left, and SW106 stays.",
 		Bad:   "    depends_on: [db]\n    tmpfs: /run\n",
 		Good:  "    # no depends_on: the entrypoint waits for db itself\n    volumes:\n      - type: tmpfs\n        target: /run\n",
 		Check: checkIgnored,

@@ -42,7 +42,7 @@ var (
 		"domainname":     {why: "Ignoring unsupported options: domainname"},
 		"external_links": {why: "Ignoring unsupported options: external_links"},
 		"ipc":            {why: "Ignoring unsupported options: ipc"},
-		"links":          {why: "Ignoring unsupported options: links"},
+		"links":          {why: "Ignoring unsupported options: links; give the linked service a network alias on a network both are on"},
 		"mac_address":    {why: "Ignoring unsupported options: mac_address"},
 		"network_mode":   {why: "Ignoring unsupported options: network_mode"},
 		"pid":            {why: "Ignoring unsupported options: pid"},
