@@ -145,6 +145,9 @@ func (f *fixer) planLinks() {
 		if len(done) == 0 {
 			continue
 		}
+		if len(done) == b.all && !f.keepsAKey(b.s) {
+			continue // the service would be left empty, which the schema refuses
+		}
 		end := f.entryEnd(b.k.Line-1, true)
 		if len(done) == b.all {
 			_, comment, _ := strings.Cut(f.text(b.k.Line-1), "links:")
@@ -190,6 +193,18 @@ func (f *fixer) planLinks() {
 	if len(u.msgs) > 0 {
 		f.units = append(f.units, u)
 	}
+}
+
+// keepsAKey reports whether service s has a key that stays when its links: goes: one --fix does
+// not move away (with --dev-override, the keys only docker compose reads go).
+func (f *fixer) keepsAKey(s *Service) bool {
+	for i := 0; i+1 < len(s.Node.Content); i += 2 {
+		k := s.Node.Content[i].Value
+		if _, dev := devKeys[k]; k != "links" && !(f.dev && dev) {
+			return true
+		}
+	}
+	return false
 }
 
 // linkEntry reads one item of service s's links: "SERVICE" or "SERVICE:ALIAS", a service of the
