@@ -331,7 +331,8 @@ var Rules = []*Rule{
 			"working. SW103 names the lowest version whose schema has every key and form the file uses " +
 			"(pids 3.9, start_interval 3.12, x- keys at the top 3.4, the long ports syntax 3.2, ...), so the " +
 			"file works on as many CLIs as it can; a file that needs 3.10 or later only deploys with CLI 23 " +
-			"or later, version or not. A key no 3.x schema has (pids_limit) does not count. stackgen lint " +
+			"or later, version or not. It is written \"3.0\", not \"3\": docker reads both as 3.0 (normalizeVersion), " +
+			"but \"3\" reads to people as the newest 3.x. A key no 3.x schema has (pids_limit) does not count. stackgen lint " +
 			"--fix adds the version, quoted, as the first key (after leading comments and a BOM), computed " +
 			"after its other fixes: pids written from pids_limit needs 3.9.",
 		Bad:   "services:\n",
