@@ -53,6 +53,11 @@ type FixOptions struct {
 	// top-level name, a bridge driver): docker compose -f FILE -f OVERRIDE then means what FILE meant.
 	// The override's path, named in its header; "" writes none.
 	DevOverride string
+	// AddVersion writes version: "3.N" into a file that has none (SW103), for Docker CLIs before 23.
+	// Off by default: files deployed together (docker stack deploy -c A -c B) must carry the same
+	// version, a file without one counting as the newest 3.x, so adding one to a single file makes
+	// docker refuse the pair ("version mismatched between two composefiles", cli/compose/loader/loader.go).
+	AddVersion bool
 }
 
 // Fix rewrites one file so that what can be said to Swarm is said to Swarm. The file is loaded
@@ -71,20 +76,22 @@ func FixWith(name string, data []byte, o FixOptions) (*FixResult, error) {
 	f := newFixer(d, data)
 	f.dev = o.DevOverride != "" && f.topLevelAtColumnOne()
 	f.overrideName = o.DevOverride
+	f.addVer = o.AddVersion
 	f.plan()
 	out, changes := f.apply()
 	return &FixResult{Data: out, Changes: changes, Override: f.override()}, nil
 }
 
 type fixer struct {
-	d     *Document
-	lines []string // the original lines, each with its line ending
-	eol   string
-	noEOL bool // the file does not end with a line ending
-	units []*fixUnit
-	minor int  // the file's 3.x minor version
-	bump  bool // the version: can be raised (a 3.x string on its own line)
-	dev   bool // write a Compose override (FixOptions.DevOverride)
+	addVer bool // FixOptions.AddVersion
+	d      *Document
+	lines  []string // the original lines, each with its line ending
+	eol    string
+	noEOL  bool // the file does not end with a line ending
+	units  []*fixUnit
+	minor  int  // the file's 3.x minor version
+	bump   bool // the version: can be raised (a 3.x string on its own line)
+	dev    bool // write a Compose override (FixOptions.DevOverride)
 	// overrideName is the override's path.
 	overrideName string
 	// versionLine is the version: line as the fixed file has it, for the override.
@@ -968,7 +975,7 @@ const bom = "\ufeff"
 // written from pids_limit, needs 3.9. The line goes just before the first key, after any leading
 // comments, directives and BOM, indented as that key.
 func (f *fixer) addVersion(out *string) *Change {
-	if k, _ := yamlnode.Field(f.d.Root, "version"); k != nil || len(f.d.files) != 1 || f.d.Root.Style&yaml.FlowStyle != 0 || f.d.Root.Anchor != "" {
+	if k, _ := yamlnode.Field(f.d.Root, "version"); !f.addVer || k != nil || len(f.d.files) != 1 || f.d.Root.Style&yaml.FlowStyle != 0 || f.d.Root.Anchor != "" {
 		return nil
 	}
 	d, err := load(f.d.files[0], []byte(*out), f.d.env, len(*out)+1)

@@ -50,7 +50,7 @@ func dockerConfig(t *testing.T, docker, dir, name string) map[string]any {
 // keys it fixes; no file docker accepted is refused after it; a file docker refuses after it has a
 // remaining SW error that carries docker's reason; and for a file docker accepted, docker's own
 // reading of the fixed file equals its reading of the original except in the keys the fixes moved,
-// which carry the same meaning (meaningOfFixes).
+// which carry the same meaning (meaningOfFixes). It fixes with AddVersion, the larger set of edits.
 func TestFixCorpus(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short leaves out the --fix corpus run (docker stack config and deploy over 214 files and their fixed versions, a few minutes); run it with go test -run TestFixCorpus ./lint")
@@ -104,7 +104,7 @@ func TestFixCorpus(t *testing.T) {
 			}
 			write(data)
 			before := askDocker(t, docker, dir, name)
-			res, err := Fix(name, data, lookup, 0)
+			res, err := FixWith(name, data, FixOptions{Env: lookup, AddVersion: true})
 			if err != nil {
 				mu.Lock()
 				unloadable++
@@ -115,7 +115,7 @@ func TestFixCorpus(t *testing.T) {
 				mu.Unlock()
 				return
 			}
-			again, err := Fix(name, res.Data, lookup, 0)
+			again, err := FixWith(name, res.Data, FixOptions{Env: lookup, AddVersion: true})
 			switch {
 			case err != nil:
 				failf("the fixed file cannot be loaded: %v", err)

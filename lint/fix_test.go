@@ -25,7 +25,9 @@ func TestFixGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			res, err := Fix(file, data, noEnv, 0)
+			// The version* fixtures are fixed with AddVersion, the others without.
+			o := FixOptions{Env: noEnv, AddVersion: strings.HasPrefix(filepath.Base(file), "version")}
+			res, err := FixWith(file, data, o)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -42,7 +44,7 @@ func TestFixGolden(t *testing.T) {
 			if !bytes.Equal(res.Data, want) {
 				t.Errorf("fixed file differs from %s:\n%s", golden, res.Data)
 			}
-			again, err := Fix(golden, want, noEnv, 0)
+			again, err := FixWith(golden, want, o)
 			if err != nil {
 				t.Fatalf("the golden cannot be loaded: %v", err)
 			}

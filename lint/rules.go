@@ -333,8 +333,11 @@ var Rules = []*Rule{
 			"file works on as many CLIs as it can; a file that needs 3.10 or later only deploys with CLI 23 " +
 			"or later, version or not. It is written \"3.0\", not \"3\": docker reads both as 3.0 (normalizeVersion), " +
 			"but \"3\" reads to people as the newest 3.x. A key no 3.x schema has (pids_limit) does not count. stackgen lint " +
-			"--fix adds the version, quoted, as the first key (after leading comments and a BOM), computed " +
-			"after its other fixes: pids written from pids_limit needs 3.9.",
+			"--fix --add-version adds the version, quoted, as the first key (after leading comments and a BOM), " +
+			"computed after its other fixes: pids written from pids_limit needs 3.9. --fix alone does not: files " +
+			"deployed together (docker stack deploy -c A -c B) must carry the same version, a missing one " +
+			"counting as the CLI's newest, and docker refuses a pair that differs (\"version mismatched between " +
+			"two composefiles : 3.0 and 3.13\", cli/compose/loader/loader.go; measured with CLI 28.2.2).",
 		Bad:   "services:\n",
 		Good:  "version: \"3.0\"\nservices:\n",
 		Check: checkVersionMissing,
