@@ -49,10 +49,15 @@ type FixOptions struct {
 	MaxSize int // bytes; MaxFileSize when 0
 	// DevOverride moves the keys only docker compose reads (build, container_name, profiles, develop,
 	// cpu_shares, cpu_quota, cpuset, memswap_limit) into FixResult.Override, which also keeps the
-	// original of each key a fix changed that compose reads otherwise (restart, a long depends_on, a
+	// original of each key a fix changed that compose reads otherwise (restart, a long depends_on, links, a
 	// top-level name, a bridge driver): docker compose -f FILE -f OVERRIDE then means what FILE meant.
 	// The override's path, named in its header; "" writes none.
 	DevOverride string
+	// AddVersion writes version: "3.N" into a file that has none (SW103), for Docker CLIs before 23.
+	// Off by default: files deployed together (docker stack deploy -c A -c B) must carry the same
+	// version, a file without one counting as the newest 3.x, so adding one to a single file makes
+	// docker refuse the pair ("version mismatched between two composefiles", cli/compose/loader/loader.go).
+	AddVersion bool
 }
 
 // Fix rewrites one file so that what can be said to Swarm is said to Swarm. The file is loaded
@@ -71,20 +76,22 @@ func FixWith(name string, data []byte, o FixOptions) (*FixResult, error) {
 	f := newFixer(d, data)
 	f.dev = o.DevOverride != "" && f.topLevelAtColumnOne()
 	f.overrideName = o.DevOverride
+	f.addVer = o.AddVersion
 	f.plan()
 	out, changes := f.apply()
 	return &FixResult{Data: out, Changes: changes, Override: f.override()}, nil
 }
 
 type fixer struct {
-	d     *Document
-	lines []string // the original lines, each with its line ending
-	eol   string
-	noEOL bool // the file does not end with a line ending
-	units []*fixUnit
-	minor int  // the file's 3.x minor version
-	bump  bool // the version: can be raised (a 3.x string on its own line)
-	dev   bool // write a Compose override (FixOptions.DevOverride)
+	addVer bool // FixOptions.AddVersion
+	d      *Document
+	lines  []string // the original lines, each with its line ending
+	eol    string
+	noEOL  bool // the file does not end with a line ending
+	units  []*fixUnit
+	minor  int  // the file's 3.x minor version
+	bump   bool // the version: can be raised (a 3.x string on its own line)
+	dev    bool // write a Compose override (FixOptions.DevOverride)
 	// overrideName is the override's path.
 	overrideName string
 	// versionLine is the version: line as the fixed file has it, for the override.
@@ -104,6 +111,14 @@ type fixUnit struct {
 	ovLines    []string
 	ovTop      []string
 	ovNetLines []string
+	// ovMore is what the override keeps of other services than ovService (a links: block).
+	ovMore []ovBlock
+}
+
+// ovBlock is lines of a service that the override keeps.
+type ovBlock struct {
+	s     *Service
+	lines []string
 }
 
 type fixMsg struct {
@@ -335,6 +350,7 @@ func (f *fixer) plan() {
 	for _, s := range f.d.Services {
 		f.planService(s)
 	}
+	f.planLinks()
 	f.planTopName()
 	f.planNetworks()
 }
@@ -745,19 +761,25 @@ func (f *fixer) planNetworks() {
 	}
 }
 
+// editsOverlap reports whether two edits touch the same lines, or insert at the same point or
+// inside each other's lines.
+func editsOverlap(e, o edit) bool {
+	if e.from == e.to && o.from == o.to && e.from == o.from {
+		return true
+	}
+	if e.from < o.to && o.from < e.to {
+		return true
+	}
+	return e.from == e.to && o.from < e.from && e.from < o.to || o.from == o.to && e.from < o.from && o.from < e.to
+}
+
 // apply makes the units whose edits do not overlap those of an earlier one, raises the version
 // when a key written needs it, and returns the new text and the changes.
 func (f *fixer) apply() ([]byte, []Change) {
 	var done []edit
 	overlaps := func(e edit) bool {
 		for _, o := range done {
-			if e.from == e.to && o.from == o.to && e.from == o.from {
-				return true
-			}
-			if e.from < o.to && o.from < e.to {
-				return true
-			}
-			if e.from == e.to && o.from < e.from && e.from < o.to || o.from == o.to && e.from < o.from && o.from < e.to {
+			if editsOverlap(e, o) {
 				return true
 			}
 		}
@@ -831,6 +853,9 @@ func (f *fixer) apply() ([]byte, []Change) {
 		b.WriteString(f.lines[next])
 	}
 	out := b.String()
+	if c := f.addVersion(&out); c != nil {
+		changes = append(changes, *c)
+	}
 	if f.noEOL {
 		out = strings.TrimSuffix(out, f.eol)
 	}
@@ -898,20 +923,31 @@ func (f *fixer) override() []byte {
 		return nil
 	}
 	var top, services, networks []string
+	// Each service once, in the file's order, with the lines of every unit that keeps some.
+	kept := map[*Service][]string{}
 	for _, u := range f.units {
 		if !u.accepted {
 			continue
 		}
 		top = append(top, u.ovTop...)
-		if u.ovService != nil && len(u.ovLines) > 0 {
-			name := u.ovService.Name
-			if !plainName.MatchString(name) {
-				name = strconv.Quote(name)
-			}
-			services = append(services, strings.Repeat(" ", u.ovService.Key.Column-1)+name+":")
-			services = append(services, u.ovLines...)
+		if u.ovService != nil {
+			kept[u.ovService] = append(kept[u.ovService], u.ovLines...)
+		}
+		for _, b := range u.ovMore {
+			kept[b.s] = append(kept[b.s], b.lines...)
 		}
 		networks = append(networks, u.ovNetLines...)
+	}
+	for _, s := range f.d.Services {
+		if len(kept[s]) == 0 {
+			continue
+		}
+		name := s.Name
+		if !plainName.MatchString(name) {
+			name = strconv.Quote(name)
+		}
+		services = append(services, strings.Repeat(" ", s.Key.Column-1)+name+":")
+		services = append(services, kept[s]...)
 	}
 	if len(top)+len(services)+len(networks) == 0 {
 		return nil
@@ -929,4 +965,56 @@ func (f *fixer) override() []byte {
 		lines = append(append(lines, "networks:"), networks...)
 	}
 	return []byte(strings.Join(lines, f.eol) + f.eol)
+}
+
+const bom = "\ufeff"
+
+// addVersion writes version: "3.N" as the first key of a file that has none (SW103): a Docker CLI
+// before 23 reads a missing version as 1.0 and refuses the file. N is the lowest 3.x version whose
+// schema has every key of the fixed file (lowestMinor), so the other fixes come first: pids,
+// written from pids_limit, needs 3.9. The line goes just before the first key, after any leading
+// comments, directives and BOM, indented as that key.
+func (f *fixer) addVersion(out *string) *Change {
+	if k, _ := yamlnode.Field(f.d.Root, "version"); !f.addVer || k != nil || len(f.d.files) != 1 || f.d.Root.Style&yaml.FlowStyle != 0 || f.d.Root.Anchor != "" {
+		return nil
+	}
+	d, err := load(f.d.files[0], []byte(*out), f.d.env, len(*out)+1)
+	if err != nil || len(d.Root.Content) == 0 || d.Root.Style&yaml.FlowStyle != 0 {
+		return nil
+	}
+	first := d.Root.Content[0]
+	orig, _ := ownPair(f.d.Root, first.Value)
+	if orig == nil || first.Tag == "!!merge" || first.Column < 1 {
+		return nil
+	}
+	lines := strings.SplitAfter(*out, "\n")
+	i := first.Line - 1
+	if i >= len(lines) {
+		return nil
+	}
+	t := strings.TrimRight(lines[i], "\r\n")
+	mark := ""
+	if i == 0 && strings.HasPrefix(t, bom) {
+		mark, t = bom, t[len(bom):]
+	}
+	if ind := indentOf(t); ind != first.Column-1 || ind >= len(t) {
+		return nil // not the first thing on its line
+	}
+	minor, why := lowestMinor(d)
+	line := fmt.Sprintf("%sversion: \"3.%d\"", strings.Repeat(" ", first.Column-1), minor)
+	f.versionLine = line
+	e := Edit{From: orig.Line, To: orig.Line - 1, Added: 1}
+	if mark != "" {
+		// The BOM stays the file's first character: the first line is rewritten.
+		lines[0] = lines[0][len(bom):]
+		line = mark + line
+		e = Edit{From: orig.Line, To: orig.Line, Added: 2}
+	}
+	lines = append(lines[:i], append([]string{line + f.eol}, lines[i:]...)...)
+	*out = strings.Join(lines, "")
+	msg := fmt.Sprintf("version: \"3.%d\" added: a Docker CLI before 23 reads a file without one as version 1.0 and refuses it", minor)
+	if why != "" {
+		msg += fmt.Sprintf("; %s needs 3.%d", why, minor)
+	}
+	return &Change{Line: orig.Line, Rule: "SW103", Msg: msg, Edits: []Edit{e}}
 }

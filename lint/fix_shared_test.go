@@ -5,6 +5,7 @@ package lint
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 
@@ -16,7 +17,8 @@ import (
 // meaningOfFixes rewrites docker's reading of the original file the way the fixes claim to keep
 // its meaning: restart: becomes the restart_policy convertRestartPolicy makes of it (cli/compose/
 // convert/service.go; "no" as condition none, which is what the author meant), a bridge network
-// that is now overlay is overlay, and the version is the fixed file's. What is left must equal
+// that is now overlay is overlay, a link removed is its alias on a network the two services
+// share (linksAsAliases), and the version is the fixed file's. What is left must equal
 // docker's reading of the fixed file, key by key. It returns how many keys it rewrote.
 func meaningOfFixes(before, after map[string]any) int {
 	n := 0
@@ -53,6 +55,7 @@ func meaningOfFixes(before, after map[string]any) int {
 		deploy["restart_policy"] = policy
 		n++
 	}
+	n += linksAsAliases(bs, as)
 	bn, _ := before["networks"].(map[string]any)
 	an, _ := after["networks"].(map[string]any)
 	for name, b := range bn {
@@ -183,4 +186,99 @@ func buildContext(kv [2]*yaml.Node) string {
 		return c.Value
 	}
 	return "."
+}
+
+// linksAsAliases rewrites before's services as the links fix claims to keep their meaning: each
+// link the fixed file no longer has is gone, and one with an alias (db:database) is that alias
+// among the linked service's aliases on a network both services were on, which must be the
+// network after has it on. A removed link it cannot explain so is left, for the diff to show.
+// It returns how many links it rewrote.
+func linksAsAliases(bs, as map[string]any) int {
+	n := 0
+	networksOf := func(svc map[string]any) map[string]any {
+		nets, _ := svc["networks"].(map[string]any)
+		if len(nets) == 0 {
+			return map[string]any{"default": nil}
+		}
+		return nets
+	}
+	aliasesOn := func(svc map[string]any, network string) []any {
+		nets, _ := svc["networks"].(map[string]any)
+		nw, _ := nets[network].(map[string]any)
+		a, _ := nw["aliases"].([]any)
+		return a
+	}
+	names := make([]string, 0, len(bs))
+	for name := range bs {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		bsvc, _ := bs[name].(map[string]any)
+		asvc, _ := as[name].(map[string]any)
+		bl, _ := bsvc["links"].([]any)
+		al, _ := asvc["links"].([]any)
+		if len(bl) == 0 || len(al) >= len(bl) {
+			continue
+		}
+		left := append([]any(nil), al...)
+		explained := true
+		var edits []func()
+		for _, l := range bl {
+			if i := slices.IndexFunc(left, func(x any) bool { return x == l }); i >= 0 {
+				left = slices.Delete(left, i, i+1)
+				continue
+			}
+			target, alias, _ := strings.Cut(fmt.Sprint(l), ":")
+			btarget, _ := bs[target].(map[string]any)
+			atarget, _ := as[target].(map[string]any)
+			if btarget == nil {
+				explained = false
+				break
+			}
+			if alias == "" || alias == target {
+				continue
+			}
+			network := ""
+			for nw := range networksOf(btarget) {
+				if _, shared := networksOf(bsvc)[nw]; shared && slices.Contains(aliasesOn(atarget, nw), any(alias)) {
+					network = nw
+				}
+			}
+			if network == "" {
+				explained = false
+				break
+			}
+			edits = append(edits, func() {
+				if slices.Contains(aliasesOn(btarget, network), any(alias)) {
+					return
+				}
+				nets, _ := btarget["networks"].(map[string]any)
+				if nets == nil {
+					nets = map[string]any{}
+					btarget["networks"] = nets
+				}
+				nw, _ := nets[network].(map[string]any)
+				if nw == nil {
+					nw = map[string]any{}
+					nets[network] = nw
+				}
+				a, _ := nw["aliases"].([]any)
+				nw["aliases"] = append(a, alias)
+			})
+		}
+		if !explained || len(left) > 0 {
+			continue
+		}
+		for _, e := range edits {
+			e()
+		}
+		if len(al) == 0 {
+			delete(bsvc, "links")
+		} else {
+			bsvc["links"] = al
+		}
+		n += len(bl) - len(al)
+	}
+	return n
 }

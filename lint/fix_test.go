@@ -25,7 +25,9 @@ func TestFixGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			res, err := Fix(file, data, noEnv, 0)
+			// The version* fixtures are fixed with AddVersion, the others without.
+			o := FixOptions{Env: noEnv, AddVersion: strings.HasPrefix(filepath.Base(file), "version")}
+			res, err := FixWith(file, data, o)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -42,7 +44,7 @@ func TestFixGolden(t *testing.T) {
 			if !bytes.Equal(res.Data, want) {
 				t.Errorf("fixed file differs from %s:\n%s", golden, res.Data)
 			}
-			again, err := Fix(golden, want, noEnv, 0)
+			again, err := FixWith(golden, want, o)
 			if err != nil {
 				t.Fatalf("the golden cannot be loaded: %v", err)
 			}
@@ -80,6 +82,9 @@ func TestFixWhatStays(t *testing.T) {
 		{"build only", "services:\n  a:\n    build: .\n", "SW111"},
 		{"host IP on a published port", "services:\n  a:\n    image: a:1\n    ports: [\"127.0.0.1:8001:8001\"]\n", "SW106"},
 		{"password in the environment", "services:\n  a:\n    image: redis:7.2\n    command: [redis-server, --requirepass, hunter2hunter2]\n", "RD308"},
+		{"links with an alias and no shared network", "services:\n  a:\n    image: a:1\n    networks: [front]\n    links:\n      - b:db\n  b:\n    image: b:1\nnetworks:\n  front:\n", "SW106"},
+		{"links on db's list-form networks", "services:\n  a:\n    image: a:1\n    links:\n      - b:db\n  b:\n    image: b:1\n    networks: [default]\n", "SW106"},
+		{"links the service's only key", "services:\n  a:\n    links:\n      - b\n  b:\n    image: b:1\n", "SW106"},
 		{"pids with a version that cannot be raised", "version: 3.7\nservices:\n  a:\n    image: a:1\n    pids_limit: 10\n", "SW101"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -322,9 +322,24 @@ var Rules = []*Rule{
 	},
 	{
 		ID: "SW103", Title: "no version", Severity: Info,
-		Doc:   "Docker CLIs since 23 accept a file without version:, older ones do not. A quoted version keeps both working.",
+		Doc: "A Docker CLI before 23 reads a file without version: as version 1.0, for which it has no " +
+			"schema, and refuses it: \"unsupported Compose file version: 1.0\" (cli/compose/schema/schema.go " +
+			"defaultVersion \"1.0\" up to v20.10). CLI 23 reads it as 3.10, and later ones as their newest " +
+			"schema (3.13 since 27). Each CLI reads the versions whose schema it embeds " +
+			"(cli/compose/schema/data/config_schema_v3.N.json): up to 3.8 from 19.03, 3.9 from 20.10, 3.10 " +
+			"from 23, 3.11 from 24, 3.12 from 25, 3.13 from 27. A quoted version keeps old and new CLIs " +
+			"working. SW103 names the lowest version whose schema has every key and form the file uses " +
+			"(pids 3.9, start_interval 3.12, x- keys at the top 3.4, the long ports syntax 3.2, ...), so the " +
+			"file works on as many CLIs as it can; a file that needs 3.10 or later only deploys with CLI 23 " +
+			"or later, version or not. It is written \"3.0\", not \"3\": docker reads both as 3.0 (normalizeVersion), " +
+			"but \"3\" reads to people as the newest 3.x. A key no 3.x schema has (pids_limit) does not count. stackgen lint " +
+			"--fix --add-version adds the version, quoted, as the first key (after leading comments and a BOM), " +
+			"computed after its other fixes: pids written from pids_limit needs 3.9. --fix alone does not: files " +
+			"deployed together (docker stack deploy -c A -c B) must carry the same version, a missing one " +
+			"counting as the CLI's newest, and docker refuses a pair that differs (\"version mismatched between " +
+			"two composefiles : 3.0 and 3.13\", cli/compose/loader/loader.go; measured with CLI 28.2.2).",
 		Bad:   "services:\n",
-		Good:  "version: \"3.8\"\nservices:\n",
+		Good:  "version: \"3.0\"\nservices:\n",
 		Check: checkVersionMissing,
 	},
 	{
@@ -376,7 +391,17 @@ var Rules = []*Rule{
 			"(cgroupns_mode before 3.9, oom_score_adj before 3.13) is refused by the schema (SW101), not ignored. " +
 			"A host IP on a port is dropped. The file does not do what it says. stackgen lint --fix writes " +
 			"restart: as the deploy.restart_policy convertRestartPolicy makes of it (\"no\" as condition none, " +
-			"which is what it says); it never drops a host IP, which would widen what the file exposes.",
+			"which is what it says); it never drops a host IP, which would widen what the file exposes. " +
+			"A link with an alias (web's links: [db:database]) lets web reach db as database under docker " +
+			"compose; Swarm's equivalent is a network alias of db on a network both are on, which " +
+			"convertServiceNetworks (cli/compose/convert/service.go) passes to the service's network attachment. " +
+			"--fix writes it where that is plain: neither service has networks: (db gets networks: {default: " +
+			"{aliases: [database]}}, which keeps it on default alone), or db's networks: is a block mapping with " +
+			"a network web is on (the alias goes under the first such entry). It then removes the link, and a " +
+			"link without an alias too (db resolves by its service name on any network the two share), and " +
+			"notes that the alias is seen by every service on that network, not only by web. List-form " +
+			"networks on db, no shared network, flow style, anchors, a service not in the file and an alias " +
+			"given to two services are left, and SW106 stays.",
 		Bad:   "    depends_on: [db]\n    tmpfs: /run\n",
 		Good:  "    # no depends_on: the entrypoint waits for db itself\n    volumes:\n      - type: tmpfs\n        target: /run\n",
 		Check: checkIgnored,

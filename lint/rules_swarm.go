@@ -42,7 +42,7 @@ var (
 		"domainname":     {why: "Ignoring unsupported options: domainname"},
 		"external_links": {why: "Ignoring unsupported options: external_links"},
 		"ipc":            {why: "Ignoring unsupported options: ipc"},
-		"links":          {why: "Ignoring unsupported options: links"},
+		"links":          {why: "Ignoring unsupported options: links; give the linked service a network alias on a network both are on"},
 		"mac_address":    {why: "Ignoring unsupported options: mac_address"},
 		"network_mode":   {why: "Ignoring unsupported options: network_mode"},
 		"pid":            {why: "Ignoring unsupported options: pid"},
@@ -167,8 +167,22 @@ func checkVersion(p *Pass) {
 
 func checkVersionMissing(p *Pass) {
 	if k, _ := yamlnode.Field(p.Doc.Root, "version"); k == nil {
-		p.Reportf(p.Doc.Root, "", "no version: Docker CLIs before 23 reject the file; add version: \"3.8\"")
+		p.Reportf(p.Doc.Root, "", "%s", versionMissing(p.Doc))
 	}
+}
+
+// versionMissing is SW103's message: the version to add, the lowest whose schema has every key the
+// file uses (lowestMinor), and what a CLI before 23 makes of the file.
+func versionMissing(d *Document) string {
+	minor, why := lowestMinor(d)
+	msg := fmt.Sprintf("no version: a Docker CLI before 23 reads the file as version 1.0 and refuses it; add version: \"3.%d\"", minor)
+	if why != "" {
+		msg += fmt.Sprintf(" (%s needs it)", why)
+	}
+	if minor > 9 {
+		msg += ", which only CLIs 23 and later read (20.10 reads up to 3.9)"
+	}
+	return msg
 }
 
 // checkTypes reports values of a type or format the 3.x schema refuses, after interpolation.

@@ -545,3 +545,40 @@ func (c *shapeChecker) canonical(n *yaml.Node) string {
 	}
 	return ""
 }
+
+// lowestMinor is the lowest 3.x minor version whose schema refuses nothing in the document that
+// the newest (3.13, what docker reads a file without version: as) accepts, from the per-key since
+// versions above; why is the first key or form that rules out the version below it ("" for 3.0).
+func lowestMinor(d *Document) (minor int, why string) {
+	type at struct {
+		n       *yaml.Node
+		unknown bool
+	}
+	problems := func(minor int) []shapeProblem {
+		var out []shapeProblem
+		c := &shapeChecker{d: d, minor: minor, out: &out}
+		c.check(d.Root, rootShape, "", 0, nil)
+		return out
+	}
+	newest := map[at]bool{}
+	for _, p := range problems(13) {
+		newest[at{p.node, p.unknown}] = true
+	}
+	for m := 0; m < 13; m++ {
+		var extra *shapeProblem
+		for _, p := range problems(m) {
+			if !newest[at{p.node, p.unknown}] {
+				extra = &p
+				break
+			}
+		}
+		if extra == nil {
+			return m, why
+		}
+		why = extra.node.Value
+		if !extra.unknown || extra.node.Kind != yaml.ScalarNode {
+			why, _, _ = strings.Cut(extra.msg, " ")
+		}
+	}
+	return 13, why
+}

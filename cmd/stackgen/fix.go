@@ -32,7 +32,7 @@ func lintFix(e *env, c lintConfig, in *inputs, opts lint.Options) error {
 		if f.Name == "<stdin>" || c.diff {
 			findingsOut = e.stderr
 		}
-		res, err := lint.FixWith(f.Name, f.Data, lint.FixOptions{Env: opts.Env, MaxSize: opts.MaxSize, DevOverride: c.devOverride})
+		res, err := lint.FixWith(f.Name, f.Data, lint.FixOptions{Env: opts.Env, MaxSize: opts.MaxSize, DevOverride: c.devOverride, AddVersion: c.addVersion})
 		if err != nil {
 			results = append(results, f) // Check reports why it cannot be loaded
 			continue

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -131,6 +132,9 @@ func TestParseLintFix(t *testing.T) {
 		{"no file", []string{"--fix"}, false, false, "lint: no FILE, DIR or - given"},
 		{"dev override", []string{"--fix", "--dev-override", "o.yml", "a.yml"}, true, false, ""},
 		{"dev override without fix", []string{"--dev-override", "o.yml", "a.yml"}, false, false, "--dev-override needs --fix"},
+		{"add version", []string{"--fix", "--add-version", "a.yml"}, true, false, ""},
+		{"add version with diff", []string{"--diff", "--add-version", "a.yml"}, true, true, ""},
+		{"add version without fix", []string{"--add-version", "a.yml"}, false, false, "--add-version needs --fix or --diff"},
 		{"dev override with diff", []string{"--diff", "--dev-override", "o.yml", "a.yml"}, false, false, "--dev-override needs --fix"},
 		{"dev override on stdin", []string{"--fix", "--dev-override", "o.yml", "-"}, false, false, "--dev-override needs --fix"},
 		{"dev override, two files", []string{"--fix", "--dev-override", "o.yml", "a.yml", "b.yml"}, false, false, "--dev-override needs --fix"},
@@ -143,8 +147,8 @@ func TestParseLintFix(t *testing.T) {
 				}
 				return
 			}
-			if err != nil || c.fix != tc.fix || c.diff != tc.diff {
-				t.Fatalf("fix %v diff %v err %v, want fix %v diff %v", c.fix, c.diff, err, tc.fix, tc.diff)
+			if err != nil || c.fix != tc.fix || c.diff != tc.diff || c.addVersion != slices.Contains(tc.args, "--add-version") {
+				t.Fatalf("fix %v diff %v add-version %v err %v, want fix %v diff %v", c.fix, c.diff, c.addVersion, err, tc.fix, tc.diff)
 			}
 		})
 	}

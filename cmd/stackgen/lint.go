@@ -33,6 +33,7 @@ type lintConfig struct {
 	explain         string
 	fix, diff       bool
 	devOverride     string
+	addVersion      bool
 }
 
 // parseLint is the pure flag parser of `stackgen lint`.
@@ -55,6 +56,7 @@ func parseLint(args []string) (lintConfig, error) {
 	fs.BoolVar(&c.fix, "fix", false, "")
 	fs.BoolVar(&c.diff, "diff", false, "")
 	fs.StringVar(&c.devOverride, "dev-override", "", "")
+	fs.BoolVar(&c.addVersion, "add-version", false, "")
 	if err := fs.Parse(args); err != nil {
 		return c, parseError("lint", err)
 	}
@@ -85,6 +87,9 @@ func parseLint(args []string) (lintConfig, error) {
 	}
 	if c.devOverride != "" && (!c.fix || c.diff || len(c.paths) != 1 || c.paths[0] == "-") {
 		return c, failf("lint: --dev-override needs --fix and one FILE (not --diff, not -)")
+	}
+	if c.addVersion && !c.fix {
+		return c, failf("lint: --add-version needs --fix or --diff")
 	}
 	if c.fix && c.merge {
 		return c, failf("lint: --fix and --merge cannot go together: each file is fixed on its own")
