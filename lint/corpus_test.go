@@ -130,24 +130,7 @@ func TestCorpusParity(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short leaves out the corpus parity run (docker stack config and deploy over 214 files, about two minutes); run it with go test -run TestCorpusParity ./lint, or make test")
 	}
-	docker, err := exec.LookPath("docker")
-	if err != nil {
-		t.Fatal("the docker CLI is not on PATH; this test runs the real `docker stack config` and `docker stack deploy` (client side only): apt-get install -y docker.io, or install docker-ce-cli")
-	}
-	entries, err := os.ReadDir(corpusDir)
-	if err != nil {
-		abs, _ := filepath.Abs(corpusDir)
-		t.Fatalf("the real-world corpus is missing: expected it at %s (../shared/corpus/realworld from the repository root, beside the clone): %v", abs, err)
-	}
-	var files []string
-	for _, e := range entries {
-		if !e.IsDir() && e.Name() != "SOURCES.md" {
-			files = append(files, e.Name())
-		}
-	}
-	if len(files) < 200 {
-		t.Fatalf("the corpus at %s holds %d files; expected the 214 of SOURCES.md", corpusDir, len(files))
-	}
+	docker, files := corpusWithDocker(t)
 	type row struct{ missed, refusedMissed, falseAlarm, noReason, ignoredMissed, ignoredExtra []string }
 	var mu sync.Mutex
 	var r row
@@ -282,4 +265,28 @@ func lastLine(out string) string {
 		}
 	}
 	return strings.TrimSpace(out)
+}
+
+// corpusWithDocker is the docker CLI's path and the names of the real-world corpus's files, or a
+// failure that says how to get whichever is missing.
+func corpusWithDocker(t *testing.T) (docker string, files []string) {
+	t.Helper()
+	docker, err := exec.LookPath("docker")
+	if err != nil {
+		t.Fatal("the docker CLI is not on PATH; this test runs the real `docker stack config` and `docker stack deploy` (client side only): apt-get install -y docker.io, or install docker-ce-cli")
+	}
+	entries, err := os.ReadDir(corpusDir)
+	if err != nil {
+		abs, _ := filepath.Abs(corpusDir)
+		t.Fatalf("the real-world corpus is missing: expected it at %s (../shared/corpus/realworld from the repository root, beside the clone): %v", abs, err)
+	}
+	for _, e := range entries {
+		if !e.IsDir() && e.Name() != "SOURCES.md" {
+			files = append(files, e.Name())
+		}
+	}
+	if len(files) < 200 {
+		t.Fatalf("the corpus at %s holds %d files; expected the 214 of SOURCES.md", corpusDir, len(files))
+	}
+	return docker, files
 }

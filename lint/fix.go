@@ -720,16 +720,7 @@ func (f *fixer) planTopName() {
 
 // planNetworks makes a bridge network that a service uses an overlay network (SW115).
 func (f *fixer) planNetworks() {
-	used := map[string]bool{}
-	for _, s := range f.d.Services {
-		refs := networkRefs(f.d, s)
-		if len(refs) == 0 {
-			used["default"] = true
-		}
-		for _, r := range refs {
-			used[r.name] = true
-		}
-	}
+	used := usedNetworks(f.d)
 	_, nets := ownPair(f.d.Root, "networks")
 	if nets == nil || nets.Kind != yaml.MappingNode {
 		return

@@ -55,24 +55,7 @@ func TestFixCorpus(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short leaves out the --fix corpus run (docker stack config and deploy over 214 files and their fixed versions, a few minutes); run it with go test -run TestFixCorpus ./lint")
 	}
-	docker, err := exec.LookPath("docker")
-	if err != nil {
-		t.Fatal("the docker CLI is not on PATH; this test runs the real `docker stack config` and `docker stack deploy` (client side only): apt-get install -y docker.io, or install docker-ce-cli")
-	}
-	entries, err := os.ReadDir(corpusDir)
-	if err != nil {
-		abs, _ := filepath.Abs(corpusDir)
-		t.Fatalf("the real-world corpus is missing: expected it at %s (../shared/corpus/realworld from the repository root, beside the clone): %v", abs, err)
-	}
-	var files []string
-	for _, e := range entries {
-		if !e.IsDir() && e.Name() != "SOURCES.md" {
-			files = append(files, e.Name())
-		}
-	}
-	if len(files) < 200 {
-		t.Fatalf("the corpus at %s holds %d files; expected the 214 of SOURCES.md", corpusDir, len(files))
-	}
+	docker, files := corpusWithDocker(t)
 	var mu sync.Mutex
 	var fails []string
 	var unloadable, changedFiles, acceptedBefore, acceptedAfter, nowAccepted, stillRefused, removed, added, keysCompared, keysMoved, fixes int

@@ -664,12 +664,12 @@ func checkRestartBudget(p *Pass) {
 // daemon/cluster/networks.go populateNetworkID).
 var localDrivers = map[string]bool{"bridge": true, "macvlan": true, "ipvlan": true}
 
-// checkLocalNetworks: a stack network with a local driver that a service uses fails the deploy after
-// the network was created. A network no service names is never created (convert/compose.go Networks).
-func checkLocalNetworks(p *Pass) {
+// usedNetworks are the stack networks some service names, default for a service that names none: the
+// networks docker stack deploy creates (cli/compose/convert/compose.go Networks).
+func usedNetworks(d *Document) map[string]bool {
 	used := map[string]bool{}
-	for _, s := range p.Doc.Services {
-		refs := networkRefs(p.Doc, s)
+	for _, s := range d.Services {
+		refs := networkRefs(d, s)
 		if len(refs) == 0 {
 			used["default"] = true
 		}
@@ -677,6 +677,13 @@ func checkLocalNetworks(p *Pass) {
 			used[r.name] = true
 		}
 	}
+	return used
+}
+
+// checkLocalNetworks: a stack network with a local driver that a service uses fails the deploy after
+// the network was created. A network no service names is never created (convert/compose.go Networks).
+func checkLocalNetworks(p *Pass) {
+	used := usedNetworks(p.Doc)
 	_, nets := yamlnode.Field(p.Doc.Root, "networks")
 	for _, kv := range yamlnode.Pairs(nets) {
 		key, n := kv[0].Value, yamlnode.Deref(kv[1])
