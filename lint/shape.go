@@ -560,8 +560,14 @@ func lowestMinor(d *Document) (minor int, why string) {
 		c.check(d.Root, rootShape, "", 0, nil)
 		return out
 	}
+	// A file without version: is read at 3.13, whose problems shapeProblems has already found for
+	// SW101 and SW105 (its loader checks do not depend on the version, so they rule out nothing).
+	base := d.shapeProblems
+	if m, ok := composeMinor(d.Root); !ok || m != 13 {
+		base = func() []shapeProblem { return problems(13) }
+	}
 	newest := map[at]bool{}
-	for _, p := range problems(13) {
+	for _, p := range base() {
 		newest[at{p.node, p.unknown}] = true
 	}
 	for m := 0; m < 13; m++ {
